@@ -1,0 +1,56 @@
+"""The one exception root of jforg, and the exit code each branch maps to.
+
+    JforgError                  any failure jforg reports as one clear line
+    ├── UsageError              bad arguments or input paths        (exit 2)
+    │   └── ConfigError         unknown key, wrong type, bad YAML   (exit 2)
+    ├── LockedError             another run holds the work folder   (exit 3)
+    └── ManifestError           a manifest is missing, corrupt, or of
+                                a schema version this jforg can't read (exit 2)
+
+Per-item failures (a file that vanished, a folder that can't be read) are
+not exceptions: they are records with an ``error`` field that flow through
+every stage, and the stage's result reports them (exit 1).
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "EXIT_FAILED_ITEMS",
+    "EXIT_INTERRUPTED",
+    "EXIT_LOCKED",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "ConfigError",
+    "JforgError",
+    "LockedError",
+    "ManifestError",
+    "UsageError",
+]
+
+EXIT_OK = 0
+EXIT_FAILED_ITEMS = 1
+EXIT_USAGE = 2
+EXIT_LOCKED = 3
+EXIT_INTERRUPTED = 130
+
+
+class JforgError(Exception):
+    """A failure that ends the command with one line and an exit code."""
+
+    exit_code = EXIT_USAGE
+
+
+class UsageError(JforgError):
+    exit_code = EXIT_USAGE
+
+
+class ConfigError(UsageError):
+    exit_code = EXIT_USAGE
+
+
+class LockedError(JforgError):
+    exit_code = EXIT_LOCKED
+
+
+class ManifestError(JforgError):
+    exit_code = EXIT_USAGE
