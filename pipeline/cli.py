@@ -1,0 +1,141 @@
+"""The ``jforg`` command: parse arguments, load settings, call one stage.
+
+Nothing here knows how a stage works. Every failure ends as one line on
+stderr and an exit code from ``errors`` (a traceback only with --debug);
+Ctrl-C and SIGTERM end the run with 130 after the stage has cleaned up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import traceback
+from collections.abc import Sequence
+from types import FrameType
+from typing import Any
+
+from pipeline import __version__
+from pipeline.errors import EXIT_INTERRUPTED, JforgError
+
+__all__ = ["build_parser", "main"]
+
+
+def _common() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--work", metavar="DIR",
+                        help="folder of the manifests (default: $JFORG_WORK, else one per "
+                             "library under ~/.local/state/jforg)")
+    common.add_argument("--config", metavar="FILE",
+                        help="YAML settings over configs/default.yaml (default: $JFORG_CONFIG)")
+    common.add_argument("--debug", action="store_true", help="show tracebacks")
+    return common
+
+
+def _scan_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--min-size", type=int, metavar="BYTES",
+                        help="leave out files smaller than this")
+    parser.add_argument("--exclude", action="append", metavar="GLOB", default=None,
+                        help="skip paths matching GLOB (repeatable; adds to scan.exclude)")
+    parser.add_argument("--follow-symlinks", action=argparse.BooleanOptionalAction, default=None,
+                        help="enter symlinked folders (each real folder once)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _common()
+    parser = argparse.ArgumentParser(
+        prog="jforg",
+        description="Audit and organize a media library for Jellyfin.",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"jforg {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    scan = commands.add_parser("scan", parents=[common], help="walk library roots into scan.jsonl",
+                               description="Walk LIB folders and record every file in "
+                                           "WORK/scan.jsonl.")
+    scan.add_argument("libraries", nargs="+", metavar="LIB", help="library root folder")
+    _scan_flags(scan)
+
+    run = commands.add_parser("run", parents=[common], help="all stages, for cron",
+                              description="Run every stage of the pipeline over LIB.")
+    run.add_argument("libraries", nargs="+", metavar="LIB", help="library root folder")
+    _scan_flags(run)
+    return parser
+
+
+def _flags(args: argparse.Namespace, base_exclude: Sequence[str]) -> dict[str, Any]:
+    flags: dict[str, Any] = {
+        "scan.min_size": getattr(args, "min_size", None),
+        "scan.follow_symlinks": getattr(args, "follow_symlinks", None),
+    }
+    if getattr(args, "exclude", None):
+        flags["scan.exclude"] = [*base_exclude, *args.exclude]
+    return flags
+
+
+def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    # SIGTERM (systemd, kill, cron timeouts) takes the same clean path as Ctrl-C.
+    signal.signal(signal.SIGTERM, _raise_interrupt)
+    try:
+        return _dispatch(args)
+    except JforgError as exc:
+        print(f"jforg: error: {exc}", file=sys.stderr)
+        if args.debug:
+            traceback.print_exc()
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("jforg: interrupted; no manifest was half-written, the next run resumes",
+              file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as exc:  # the last line of defence: one line, not a traceback
+        if args.debug:
+            traceback.print_exc()
+        print(f"jforg: internal error: {type(exc).__name__}: {exc} (--debug shows the traceback)",
+              file=sys.stderr)
+        return 1
+
+
+def _progress_interval() -> float:
+    """Seconds between plain progress lines (``JFORG_PROGRESS_INTERVAL``, default 10)."""
+    import os
+
+    raw = os.environ.get("JFORG_PROGRESS_INTERVAL", "10")
+    try:
+        return max(0.0, float(raw))
+    except ValueError:
+        raise JforgError(f"JFORG_PROGRESS_INTERVAL={raw!r}: not a number of seconds") from None
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from pipeline import runner
+    from pipeline.settings import load_settings
+    from pipeline.workdir import WorkLock, remember_work, resolve_work
+
+    config = Path(args.config) if args.config else None
+    settings = load_settings(config)
+    if getattr(args, "exclude", None) or args.command in ("scan", "run"):
+        settings = load_settings(config, flags=_flags(args, settings.scan.exclude))
+    libraries = getattr(args, "libraries", [])
+    work = resolve_work(args.work, libraries)
+    ctx = runner.Context(work=work, settings=settings, out=sys.stdout, err=sys.stderr,
+                         progress_interval=_progress_interval())
+    with WorkLock(work) as lock:
+        if lock.stale_owner:
+            print(f"jforg: took over a stale lock in {work} ({lock.stale_owner}, no longer "
+                  "running)", file=sys.stderr)
+        if args.command == "scan":
+            results = [runner.run_scan(ctx, libraries)]
+            for line in results[0].summary:
+                print(line, flush=True)
+        else:
+            results = runner.run_pipeline(ctx, libraries)
+        remember_work(work)
+    return max(result.exit_code for result in results)

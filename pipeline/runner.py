@@ -1,0 +1,106 @@
+"""The stage table: which stages exist, in which order, and how one runs.
+
+``jforg run`` walks the table; ``jforg scan`` runs one row of it. Decisions
+that cut across stages (which work folder, the lock, progress output) are
+made here once, not inside stages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+from pipeline import scan
+from pipeline.errors import EXIT_FAILED_ITEMS, EXIT_OK
+from pipeline.paths import display
+from pipeline.progress import Progress, human_bytes
+from pipeline.records import FILE_CLASSES
+from pipeline.settings import Settings
+
+__all__ = ["STAGES", "Context", "StageResult", "run_pipeline", "run_scan"]
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every stage gets: where manifests live, the settings, where to talk."""
+
+    work: Path
+    settings: Settings
+    out: TextIO
+    err: TextIO
+    progress_interval: float = 10.0
+
+
+@dataclass(frozen=True)
+class StageResult:
+    stage: str
+    manifest: Path
+    summary: list[str] = field(default_factory=list)
+    failed_items: int = 0
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_FAILED_ITEMS if self.failed_items else EXIT_OK
+
+
+_MAX_ERRORS_SHOWN = 10
+
+
+def run_scan(ctx: Context, libraries: Sequence[str]) -> StageResult:
+    with Progress("scan", stream=ctx.err, interval=ctx.progress_interval) as progress:
+        manifest, stats = scan.run(
+            ctx.work, libraries, ctx.settings.scan,
+            tick=lambda s: progress.update(s.total, s.bytes),
+        )
+    per_class = ", ".join(f"{c} {stats.files[c]}" for c in FILE_CLASSES if stats.files[c])
+    lines = [
+        f"scan: {stats.total} files ({per_class or 'none'}), {human_bytes(stats.bytes)}, "
+        f"{stats.errors} errors, {stats.elapsed:.2f} s -> {display(str(manifest))}"
+    ]
+    if stats.skipped:
+        skipped = ", ".join(f"{why}: {n}" for why, n in sorted(stats.skipped.items()))
+        lines.append(f"  skipped: {skipped}")
+    if stats.errors:
+        lines.extend(_error_lines(manifest))
+    return StageResult("scan", manifest, lines, stats.errors)
+
+
+def _error_lines(manifest: Path) -> list[str]:
+    from pipeline.manifest import read_manifest
+    from pipeline.records import SCAN_SCHEMA, ScanRecord
+
+    lines: list[str] = []
+    shown = 0
+    _, records = read_manifest(manifest, SCAN_SCHEMA, ScanRecord)
+    total = 0
+    for record in records:
+        if record.error is None:
+            continue
+        total += 1
+        if shown < _MAX_ERRORS_SHOWN:
+            shown += 1
+            lines.append(
+                f"  error: {display(record.path)}: {record.error.code}: {record.error.message}"
+            )
+    if total > shown:
+        lines.append(f"  ... and {total - shown} more errors in {display(str(manifest))}")
+    return lines
+
+
+# The order of the pipeline. Each row takes the context and the library roots.
+STAGES: list[tuple[str, Callable[[Context, Sequence[str]], StageResult]]] = [
+    ("scan", run_scan),
+]
+
+
+def run_pipeline(ctx: Context, libraries: Sequence[str]) -> list[StageResult]:
+    """Run every stage in order, printing each summary as it completes."""
+    results = []
+    for _name, stage in STAGES:
+        result = stage(ctx, libraries)
+        for line in result.summary:
+            print(line, file=ctx.out, flush=True)
+        results.append(result)
+    return results
