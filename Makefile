@@ -1,0 +1,68 @@
+# jforg — `make help` lists the targets. Every target that needs the
+# virtual environment creates it first, so a fresh clone needs only
+# `make scan LIB=/path/to/media` or `make test`.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+DEMO   := demo
+LIB    ?=
+WORK   ?=
+ARGS   ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help setup system-deps scan run demo test test-slow bench lint clean
+
+help: ## show this list
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "jforg needs Python >= 3.11 (found $$($(PYTHON) --version))"; exit 2; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+system-deps: ## install ffmpeg (test and demo media) when missing
+	@if command -v ffmpeg >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing ffmpeg with apt-get"; \
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ffmpeg >/dev/null; \
+	else \
+		echo "ffmpeg is missing: run 'sudo apt-get install ffmpeg' (media tests are skipped without it)"; \
+	fi
+
+setup: system-deps $(STAMP) ## create .venv and install jforg with its test extras (and ffmpeg)
+
+scan: setup ## scan→…→report LIB=/path (no LIB: the generated demo library)
+ifeq ($(strip $(LIB)),)
+	@$(MAKE) --no-print-directory demo
+else
+	$(BIN)/jforg run $(LIB) $(if $(WORK),--work $(WORK)) $(ARGS)
+endif
+
+run: scan ## same as scan
+
+demo: setup ## generate a small demo library (real media via ffmpeg) and scan it
+	@if [ ! -d $(DEMO)/library ]; then $(BIN)/python -m benchmarks.libgen $(DEMO)/library --demo; fi
+	$(BIN)/jforg run $(DEMO)/library --work $(DEMO)/work $(ARGS)
+
+lint: $(STAMP) ## ruff and mypy
+	$(BIN)/ruff check pipeline tests benchmarks
+	$(BIN)/mypy
+
+test: setup lint ## lint, then the whole test suite (without the slow marker)
+	$(BIN)/python -m pytest -q tests
+
+test-slow: setup ## the long runs: big trees, crash loops
+	$(BIN)/python -m pytest -q -m slow tests
+
+bench: setup ## pytest-benchmark suites (never part of `make test`)
+	$(BIN)/python -m pytest -q benchmarks -p no:cacheprovider --benchmark-only \
+		--benchmark-columns=min,median,max,rounds -o addopts='' $(ARGS)
+
+clean: ## remove the venv, caches and the demo library
+	rm -rf $(VENV) $(DEMO) .pytest_cache .mypy_cache .ruff_cache .benchmarks
