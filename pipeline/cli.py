@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
-import traceback
 from collections.abc import Sequence
 from types import FrameType
 from typing import Any
@@ -37,6 +36,8 @@ def _scan_flags(parser: argparse.ArgumentParser) -> None:
                         help="leave out files smaller than this")
     parser.add_argument("--exclude", action="append", metavar="GLOB", default=None,
                         help="skip paths matching GLOB (repeatable; adds to scan.exclude)")
+    parser.add_argument("--jobs", type=int, metavar="N",
+                        help="walker processes (default scan.jobs; 0 = one per core)")
     parser.add_argument("--follow-symlinks", action=argparse.BooleanOptionalAction, default=None,
                         help="enter symlinked folders (each real folder once)")
 
@@ -68,10 +69,17 @@ def _flags(args: argparse.Namespace, base_exclude: Sequence[str]) -> dict[str, A
     flags: dict[str, Any] = {
         "scan.min_size": getattr(args, "min_size", None),
         "scan.follow_symlinks": getattr(args, "follow_symlinks", None),
+        "scan.jobs": getattr(args, "jobs", None),
     }
     if getattr(args, "exclude", None):
         flags["scan.exclude"] = [*base_exclude, *args.exclude]
     return flags
+
+
+def _print_traceback() -> None:
+    import traceback
+
+    traceback.print_exc()
 
 
 def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
@@ -87,7 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except JforgError as exc:
         print(f"jforg: error: {exc}", file=sys.stderr)
         if args.debug:
-            traceback.print_exc()
+            _print_traceback()
         return exc.exit_code
     except KeyboardInterrupt:
         print("jforg: interrupted; no manifest was half-written, the next run resumes",
@@ -95,7 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERRUPTED
     except Exception as exc:  # the last line of defence: one line, not a traceback
         if args.debug:
-            traceback.print_exc()
+            _print_traceback()
         print(f"jforg: internal error: {type(exc).__name__}: {exc} (--debug shows the traceback)",
               file=sys.stderr)
         return 1

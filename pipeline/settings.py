@@ -64,6 +64,7 @@ class Extensions(msgspec.Struct, **_STRICT):
 
 
 class ScanSettings(msgspec.Struct, **_STRICT):
+    jobs: int = 0
     min_size: int = 0
     exclude: list[str] = msgspec.field(default_factory=list)
     follow_symlinks: bool = False
@@ -231,7 +232,8 @@ def _read_yaml(path: Path) -> dict[str, Any]:
 
     try:
         with open(path, encoding="utf-8") as handle:
-            data = yaml.safe_load(handle)
+            # The C loader parses ten times faster than the pure-Python one.
+            data = yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read config: {exc}") from None
     except yaml.YAMLError as exc:

@@ -164,9 +164,14 @@ def test_a_signal_mid_scan_exits_130_and_changes_nothing(
     assert child.stderr is not None
     first = child.stderr.readline()  # a plain progress line: the walk is under way
     assert first.startswith("scan: ") and " files, " in first
+    workers = _children(child.pid)
+    assert workers, "the scan should be walking in worker processes"
     child.send_signal(signum)
     _, err = child.communicate(timeout=10)
     assert child.returncode == 130, err
+    for pid in workers:  # no orphan left walking
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
     assert "interrupted" in err and "Traceback" not in err
     assert (work / "scan.jsonl").read_bytes() == before
     assert sorted(p.name for p in work.iterdir()) == [".jforg.lock", "scan.jsonl"]
@@ -175,3 +180,16 @@ def test_a_signal_mid_scan_exits_130_and_changes_nothing(
     assert again.returncode == 0
     assert "stale" not in again.stderr  # the interrupted run released its lock
     assert again.stdout.startswith("scan: 60000 files")
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found

@@ -280,3 +280,26 @@ def test_an_unreadable_folder_becomes_an_error_record_and_the_walk_goes_on() -> 
     finally:
         (base / "locked").chmod(0o755)
         shutil.rmtree(base)
+
+
+def test_one_process_and_several_write_the_same_bytes(tmp_path: Path,
+                                                      make_tree: MakeTree) -> None:
+    files: dict[str | bytes, int | str] = {}
+    for show in range(12):
+        for episode in range(8):
+            files[f"Shows/Show {show}/Season 1/S01E{episode:02d}.mkv"] = episode
+        files[f"Shows/Show {show}/poster.jpg"] = 3
+    files.update({"Shows/Show 3/.ignore": "", "Shows/Show 4/.ignore": "*.jpg\n",
+                  "Movies/a.part": 1, "Movies/M (2000)/M (2000).mkv": 9, "top.nfo": "x",
+                  b"Movies/caf\xe9/x.mkv": 4, "Music/A/B/01.flac": 2, ".hidden/x.mkv": 1})
+    lib = make_tree(files)
+    os.symlink(lib / "nowhere", lib / "Movies" / "broken.mkv")
+    outputs = []
+    for jobs in (1, 2, 3):
+        records, stats = _scan(tmp_path / f"w{jobs}", lib, jobs=jobs, exclude=["*.part"])
+        lines = (tmp_path / f"w{jobs}" / "scan.jsonl").read_bytes().split(b"\n", 1)[1]
+        outputs.append((lines, stats.files, stats.bytes, stats.errors, stats.skipped))
+    assert outputs[0] == outputs[1] == outputs[2]
+    assert outputs[0][3] == 1  # the broken symlink, counted once
+    assert outputs[0][4]["folder with empty .ignore"] == 1
+    assert len(records) == 12 * 9 - 9 - 1 + 5
