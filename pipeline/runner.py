@@ -8,9 +8,10 @@ made here once, not inside stages.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
+
+import msgspec
 
 from pipeline import scan
 from pipeline.errors import EXIT_FAILED_ITEMS, EXIT_OK
@@ -22,8 +23,7 @@ from pipeline.settings import Settings
 __all__ = ["STAGES", "Context", "StageResult", "run_pipeline", "run_scan"]
 
 
-@dataclass(frozen=True)
-class Context:
+class Context(msgspec.Struct, frozen=True):
     """What every stage gets: where manifests live, the settings, where to talk."""
 
     work: Path
@@ -33,11 +33,10 @@ class Context:
     progress_interval: float = 10.0
 
 
-@dataclass(frozen=True)
-class StageResult:
+class StageResult(msgspec.Struct, frozen=True):
     stage: str
     manifest: Path
-    summary: list[str] = field(default_factory=list)
+    summary: list[str] = msgspec.field(default_factory=list)
     failed_items: int = 0
 
     @property

@@ -15,7 +15,6 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
-import socket
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -95,7 +94,7 @@ class WorkLock:
             self.stale_owner = previous
         os.ftruncate(fd, 0)
         stamp = time.strftime("%Y-%m-%dT%H:%M:%S")
-        os.pwrite(fd, f"pid {os.getpid()} on {socket.gethostname()} since {stamp}".encode(), 0)
+        os.pwrite(fd, f"pid {os.getpid()} on {os.uname().nodename} since {stamp}".encode(), 0)
         self._fd = fd
         return self
 
