@@ -61,7 +61,7 @@ test-slow: setup ## the long runs: big trees, crash loops
 	$(BIN)/python -m pytest -q -m slow tests
 
 bench: setup ## pytest-benchmark suites (never part of `make test`)
-	$(BIN)/python -m pytest -q benchmarks -p no:cacheprovider --benchmark-only \
+	$(BIN)/python -m pytest -q benchmarks -p no:cacheprovider \
 		--benchmark-columns=min,median,max,rounds -o addopts='' $(ARGS)
 
 clean: ## remove the venv, caches and the demo library

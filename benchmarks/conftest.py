@@ -11,6 +11,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -43,21 +44,35 @@ def library_100k(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     yield root
 
 
+GNU_TIME = "/usr/bin/time"
+
+
 def run_command(argv: Sequence[str], stdout_path: Path | None = None,
                 env: dict[str, str] | None = None) -> tuple[float, int]:
-    """Run a whole command; return (wall seconds, peak RSS in KiB of it and its children)."""
-    out = open(stdout_path or os.devnull, "wb")  # noqa: SIM115 - closed below
-    try:
+    """Run a whole command; return (wall seconds, its peak RSS in KiB, 0 if unknown).
+
+    The peak comes from GNU time, which forks from its own small process:
+    rusage of a child forked straight from pytest would report pytest's
+    resident size, which the child inherits until it execs.
+    """
+    prefix: list[str] = []
+    rss_file = None
+    if Path(GNU_TIME).exists():
+        fd, rss_file = tempfile.mkstemp(prefix="jforg-rss-")
+        os.close(fd)
+        prefix = [GNU_TIME, "-f", "%M", "-o", rss_file]
+    with open(stdout_path or os.devnull, "wb") as out:
         start = time.perf_counter()
-        child = subprocess.Popen(list(argv), stdout=out, stderr=subprocess.DEVNULL,
-                                 env=env, cwd=REPO)
-        _, status, usage = os.wait4(child.pid, 0)
+        code = subprocess.call([*prefix, *argv], stdout=out, stderr=subprocess.DEVNULL,
+                               env=env, cwd=REPO)
         elapsed = time.perf_counter() - start
-        child.returncode = os.waitstatus_to_exitcode(status)
-    finally:
-        out.close()
-    assert child.returncode in (0, 1), f"{argv[0]} exited {child.returncode}"
-    return elapsed, usage.ru_maxrss
+    assert code in (0, 1), f"{argv[0]} exited {code}"
+    peak = 0
+    if rss_file is not None:
+        text = Path(rss_file).read_text().strip().splitlines()
+        Path(rss_file).unlink()
+        peak = int(text[-1]) if text and text[-1].isdigit() else 0
+    return elapsed, peak
 
 
 def median_run(argv: Sequence[str], rounds: int, **kwargs: object) -> tuple[float, int]:

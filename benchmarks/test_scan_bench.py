@@ -24,6 +24,10 @@ def _find(library: Path) -> list[str]:
     return ["find", str(library), "-type", "f", "-printf", r"%s %T@ %p\n"]
 
 
+def _mib(kib: int) -> str:
+    return f"{kib / 1024:.1f} MiB" if kib else "n/a (no /usr/bin/time)"
+
+
 def _warm(library: Path, tmp_path: Path) -> None:
     run_command(_find(library))
     run_command(jforg_argv("scan", str(library), "--work", str(tmp_path / "warm")))
@@ -47,7 +51,7 @@ def test_scan_100k_against_find_warm(benchmark, library_100k: Path, tmp_path: Pa
     benchmark.extra_info.update(find_s=find_s, ratio=ratio, peak_rss_kib=max(peaks))
     record_figure(f"scan 100k warm: jforg {scan_s:.3f} s, find {find_s:.3f} s, "
                   f"ratio {ratio:.2f}x (target <= 1.5, limit 2.5); peak RSS jforg "
-                  f"{max(peaks) / 1024:.1f} MiB, find {find_rss / 1024:.1f} MiB")
+                  f"{_mib(max(peaks))}, find {_mib(find_rss)}")
     assert (work / "scan.jsonl").stat().st_size > 100_000 * 50  # it really wrote 100k records
 
 

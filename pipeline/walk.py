@@ -16,6 +16,7 @@ and files below ``min_size``.
 from __future__ import annotations
 
 import fnmatch
+import operator
 import os
 import re
 import stat as stat_mod
@@ -30,6 +31,7 @@ from pipeline.settings import ScanSettings
 __all__ = ["IGNORE_FILE", "Rules", "ScanStats", "Subtree", "classifier", "walk_tree"]
 
 IGNORE_FILE = ".ignore"
+_name = operator.attrgetter("name")
 
 IgnoreRules = tuple[tuple[str, "re.Pattern[str]"], ...]  # (.ignore's folder rel path, patterns)
 
@@ -281,10 +283,12 @@ def _open_dir(
     """List one folder, sorted; an error record if it can't be read; None to skip it."""
     try:
         with os.scandir(path) as it:
-            entries = sorted(it, key=lambda e: e.name)
+            entries = sorted(it, key=_name)
     except OSError as exc:
         return _error(path, "", "folder", _code(exc), exc)
     for entry in entries:
+        if entry.name > IGNORE_FILE:
+            break  # sorted: the few names that sort before ".ignore" are behind us
         if entry.name == IGNORE_FILE:
             patterns = _read_ignore(entry.path)
             if patterns is None:
