@@ -21,6 +21,7 @@ __all__ = [
     "EXIT_OK",
     "EXIT_USAGE",
     "ConfigError",
+    "ItemFailure",
     "JforgError",
     "LockedError",
     "ManifestError",
@@ -54,3 +55,16 @@ class LockedError(JforgError):
 
 class ManifestError(JforgError):
     exit_code = EXIT_USAGE
+
+
+class ItemFailure(Exception):
+    """One file could not be probed; the stage turns it into an error record.
+
+    Raised by the per-file wrappers (mediainfo, tags, books); never escapes a
+    stage. ``code`` is stable and machine-readable, ``message`` human.
+    """
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message

@@ -17,14 +17,26 @@ import msgspec
 
 __all__ = [
     "FILE_CLASSES",
+    "PROBE_SCHEMA",
+    "ROLES",
     "SCAN_SCHEMA",
+    "AudioTrack",
+    "BookMeta",
     "FileClass",
     "Header",
     "ItemError",
+    "Parse",
+    "ProbeRecord",
+    "Role",
     "ScanRecord",
+    "Sidecar",
+    "SubtitleTrack",
+    "Tags",
+    "Technical",
 ]
 
 SCAN_SCHEMA = "jforg.scan/1"
+PROBE_SCHEMA = "jforg.probe/1"
 
 FileClass = Literal["video", "audio", "book", "subtitle", "image", "nfo", "other", "folder"]
 FILE_CLASSES: tuple[str, ...] = ("video", "audio", "book", "subtitle", "image", "nfo", "other")
@@ -62,3 +74,145 @@ class ScanRecord(msgspec.Struct, frozen=True, omit_defaults=True):
     device: int | None = None
     link: bool = False
     error: ItemError | None = None
+
+
+# --- probe -----------------------------------------------------------------
+
+# What a file is within its work: the feature itself, or one of Jellyfin's
+# extra types (the folder names Jellyfin reads: trailers/, featurettes/ ...).
+Role = Literal[
+    "main", "sample", "trailer", "featurette", "behind the scenes", "deleted scene",
+    "interview", "scene", "short", "extra",
+]
+ROLES: tuple[str, ...] = (
+    "main", "sample", "trailer", "featurette", "behind the scenes", "deleted scene",
+    "interview", "scene", "short", "extra",
+)
+
+
+class Parse(msgspec.Struct, frozen=True, omit_defaults=True):
+    """What a video's name (and its folders) say it is; from guessit, normalised.
+
+    Only plain values: ints, lists of ints, ISO dates, language codes
+    (ISO 639-1 where one exists, else 639-3), never babelfish objects.
+    ``source_of_title`` tells where the identity came from: "file",
+    "folder" (an obfuscated name inside a release folder) or "series folder"
+    (``Show/Season 2/03 - Title.mkv``).
+    """
+
+    type: Literal["movie", "episode"] | None = None
+    title: str | None = None
+    year: int | None = None
+    season: int | None = None
+    episodes: list[int] = []
+    episode_title: str | None = None
+    alternative_titles: list[str] = []
+    absolute_episodes: list[int] = []
+    part: int | None = None
+    edition: str | None = None
+    screen_size: str | None = None
+    source: str | None = None
+    release_group: str | None = None
+    other: list[str] = []
+    date: str | None = None
+    languages: list[str] = []
+    subtitle_languages: list[str] = []
+    source_of_title: Literal["file", "folder", "series folder"] = "file"
+
+
+class AudioTrack(msgspec.Struct, frozen=True, omit_defaults=True):
+    codec: str | None = None
+    channels: int | None = None
+    language: str | None = None
+    title: str | None = None
+    default: bool = False
+    forced: bool = False
+
+
+class SubtitleTrack(msgspec.Struct, frozen=True, omit_defaults=True):
+    codec: str | None = None
+    language: str | None = None
+    title: str | None = None
+    default: bool = False
+    forced: bool = False
+
+
+class Technical(msgspec.Struct, frozen=True, omit_defaults=True):
+    """Container and stream facts, from MediaInfo (video) or mutagen (audio)."""
+
+    container: str | None = None
+    duration_s: float | None = None
+    bitrate: int | None = None
+    video_codec: str | None = None
+    width: int | None = None
+    height: int | None = None
+    resolution: str | None = None  # "480p" "576p" "720p" "1080p" "1440p" "2160p" "4320p"
+    frame_rate: float | None = None
+    bit_depth: int | None = None
+    hdr: str | None = None  # "HDR10" "HDR10+" "Dolby Vision" "HLG"
+    audio: list[AudioTrack] = []
+    subtitles: list[SubtitleTrack] = []
+
+
+class Tags(msgspec.Struct, frozen=True, omit_defaults=True):
+    """Audio file tags, from mutagen, normalised across ID3, Vorbis and MP4 atoms."""
+
+    artist: str | None = None
+    album_artist: str | None = None
+    album: str | None = None
+    title: str | None = None
+    track: int | None = None
+    track_total: int | None = None
+    disc: int | None = None
+    disc_total: int | None = None
+    date: str | None = None
+    year: int | None = None
+    genre: list[str] = []
+    compilation: bool = False
+    # musicbrainz ids by role: recording, track, release, release_group,
+    # artist, album_artist (values as written by Picard)
+    musicbrainz: dict[str, str] = {}
+
+
+class BookMeta(msgspec.Struct, frozen=True, omit_defaults=True):
+    """EPUB OPF, PDF info or CBZ ComicInfo.xml metadata."""
+
+    format: Literal["epub", "pdf", "cbz", "other"] = "other"
+    title: str | None = None
+    creators: list[str] = []
+    date: str | None = None
+    year: int | None = None
+    language: str | None = None
+    publisher: str | None = None
+    isbn: str | None = None  # ISBN-13 when one is known (ISBN-10 converted)
+    identifiers: dict[str, str] = {}
+    series: str | None = None
+    number: str | None = None
+
+
+class Sidecar(msgspec.Struct, frozen=True, omit_defaults=True):
+    """A subtitle, NFO, image or lyrics file and what it belongs to."""
+
+    language: str | None = None
+    flags: list[str] = []  # any of "default", "forced", "sdh" in this order
+    belongs_to: str | None = None  # wire path of the video or track, None if orphan
+    image_type: str | None = None  # poster, fanart, banner, thumb, logo, cover ...
+
+
+class ProbeRecord(msgspec.Struct, frozen=True, omit_defaults=True):
+    """One scanned file and what probing it found. Contains its scan record."""
+
+    scan: ScanRecord
+    parse: Parse | None = None
+    technical: Technical | None = None
+    tags: Tags | None = None
+    book: BookMeta | None = None
+    sidecar: Sidecar | None = None
+    role: Role = "main"
+    role_reason: str | None = None
+    fingerprint: str | None = None
+    error: ItemError | None = None
+
+    @property
+    def path(self) -> str:
+        return self.scan.path
