@@ -58,18 +58,41 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("libraries", nargs="+", metavar="LIB", help="library root folder")
     _scan_flags(scan)
 
+    probe = commands.add_parser("probe", parents=[common],
+                                help="identify and measure every scanned file",
+                                description="Parse names, read MediaInfo, tags and book "
+                                            "metadata of WORK/scan.jsonl into WORK/probe.jsonl.")
+    _probe_flags(probe)
+
     run = commands.add_parser("run", parents=[common], help="all stages, for cron",
                               description="Run every stage of the pipeline over LIB.")
     run.add_argument("libraries", nargs="+", metavar="LIB", help="library root folder")
     _scan_flags(run)
+    _probe_flags(run, jobs=False)
     return parser
 
 
+def _probe_flags(parser: argparse.ArgumentParser, *, jobs: bool = True) -> None:
+    if jobs:
+        parser.add_argument("--jobs", type=int, metavar="N",
+                            help="worker processes (default probe.jobs; 0 = one per core)")
+    parser.add_argument("--backend", choices=["loky", "dask"],
+                        help="loky process pools here, or a Dask cluster")
+    parser.add_argument("--scheduler", metavar="ADDRESS",
+                        help="Dask scheduler, e.g. tcp://host:8786 (with --backend dask)")
+    parser.add_argument("--force", action="store_true",
+                        help="probe every file again instead of reusing unchanged records")
+
+
 def _flags(args: argparse.Namespace, base_exclude: Sequence[str]) -> dict[str, Any]:
+    jobs = getattr(args, "jobs", None)
     flags: dict[str, Any] = {
         "scan.min_size": getattr(args, "min_size", None),
         "scan.follow_symlinks": getattr(args, "follow_symlinks", None),
-        "scan.jobs": getattr(args, "jobs", None),
+        "scan.jobs": jobs if args.command in ("scan", "run") else None,
+        "probe.jobs": jobs if args.command in ("probe", "run") else None,
+        "probe.backend": getattr(args, "backend", None),
+        "probe.scheduler": getattr(args, "scheduler", None),
     }
     if getattr(args, "exclude", None):
         flags["scan.exclude"] = [*base_exclude, *args.exclude]
@@ -129,21 +152,20 @@ def _dispatch(args: argparse.Namespace) -> int:
 
     config = Path(args.config) if args.config else None
     settings = load_settings(config)
-    if getattr(args, "exclude", None) or args.command in ("scan", "run"):
-        settings = load_settings(config, flags=_flags(args, settings.scan.exclude))
+    settings = load_settings(config, flags=_flags(args, settings.scan.exclude))
     libraries = getattr(args, "libraries", [])
     work = resolve_work(args.work, libraries)
     ctx = runner.Context(work=work, settings=settings, out=sys.stdout, err=sys.stderr,
-                         progress_interval=_progress_interval())
+                         progress_interval=_progress_interval(),
+                         force=getattr(args, "force", False))
     with WorkLock(work) as lock:
         if lock.stale_owner:
             print(f"jforg: took over a stale lock in {work} ({lock.stale_owner}, no longer "
                   "running)", file=sys.stderr)
-        if args.command == "scan":
-            results = [runner.run_scan(ctx, libraries)]
-            for line in results[0].summary:
-                print(line, flush=True)
-        else:
+        if args.command == "run":
             results = runner.run_pipeline(ctx, libraries)
-        remember_work(work)
+        else:
+            results = runner.run_pipeline(ctx, libraries, only=args.command)
+        if libraries:
+            remember_work(work)
     return max(result.exit_code for result in results)

@@ -52,7 +52,7 @@ class Progress:
             self._status.start()
         return self
 
-    def update(self, files: int, size: int = 0, note: str = "") -> None:
+    def update(self, files: int, size: int | None = None, note: str = "") -> None:
         """Cheap to call often: only every ``interval`` seconds prints a line."""
         now = time.monotonic()
         if self._status is not None:
@@ -63,8 +63,9 @@ class Progress:
             print(f"{self.label}: {self._text(files, size, now, note)}", file=self.stream,
                   flush=True)
 
-    def _text(self, files: int, size: int, now: float, note: str) -> str:
-        text = f"{files} files, {human_bytes(size)}, {now - self._start:.0f} s"
+    def _text(self, files: int, size: int | None, now: float, note: str) -> str:
+        amount = f", {human_bytes(size)}" if size is not None else ""
+        text = f"{files} files{amount}, {now - self._start:.0f} s"
         return f"{text} ({note})" if note else text
 
     def __exit__(

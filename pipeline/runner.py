@@ -17,10 +17,16 @@ from pipeline import scan
 from pipeline.errors import EXIT_FAILED_ITEMS, EXIT_OK
 from pipeline.paths import display
 from pipeline.progress import Progress, human_bytes
-from pipeline.records import FILE_CLASSES
+from pipeline.records import (
+    FILE_CLASSES,
+    PROBE_SCHEMA,
+    SCAN_SCHEMA,
+    ProbeRecord,
+    ScanRecord,
+)
 from pipeline.settings import Settings
 
-__all__ = ["STAGES", "Context", "StageResult", "run_pipeline", "run_scan"]
+__all__ = ["STAGES", "Context", "StageResult", "run_pipeline", "run_probe", "run_scan"]
 
 
 class Context(msgspec.Struct, frozen=True):
@@ -31,6 +37,7 @@ class Context(msgspec.Struct, frozen=True):
     out: TextIO
     err: TextIO
     progress_interval: float = 10.0
+    force: bool = False  # re-do work that could be reused (probe --force)
 
 
 class StageResult(msgspec.Struct, frozen=True):
@@ -62,17 +69,38 @@ def run_scan(ctx: Context, libraries: Sequence[str]) -> StageResult:
         skipped = ", ".join(f"{why}: {n}" for why, n in sorted(stats.skipped.items()))
         lines.append(f"  skipped: {skipped}")
     if stats.errors:
-        lines.extend(_error_lines(manifest))
+        lines.extend(_error_lines(manifest, SCAN_SCHEMA, ScanRecord))
     return StageResult("scan", manifest, lines, stats.errors)
 
 
-def _error_lines(manifest: Path) -> list[str]:
+def run_probe(ctx: Context, libraries: Sequence[str]) -> StageResult:
+    from pipeline import probe
+
+    with Progress("probe", stream=ctx.err, interval=ctx.progress_interval) as progress:
+        manifest, stats = probe.run(
+            ctx.work, ctx.settings, force=ctx.force,
+            tick=lambda s: progress.update(
+                s.probed + s.reused, note=f"{s.probed} probed, {s.reused} reused, "
+                                          f"{s.failed} failed"),
+        )
+    lines = [
+        f"probe: {stats.total} files: {stats.probed} probed, {stats.reused} reused, "
+        f"{stats.failed} failed, {stats.elapsed:.2f} s -> {display(str(manifest))}"
+    ]
+    if stats.failures:
+        by_code = ", ".join(f"{code}: {n}" for code, n in sorted(stats.failures.items()))
+        lines.append(f"  failed by reason: {by_code}")
+        lines.extend(_error_lines(manifest, PROBE_SCHEMA, ProbeRecord))
+    return StageResult("probe", manifest, lines, stats.failed)
+
+
+def _error_lines(manifest: Path, schema: str, record_type: type[ScanRecord | ProbeRecord]
+                 ) -> list[str]:
     from pipeline.manifest import read_manifest
-    from pipeline.records import SCAN_SCHEMA, ScanRecord
 
     lines: list[str] = []
     shown = 0
-    _, records = read_manifest(manifest, SCAN_SCHEMA, ScanRecord)
+    _, records = read_manifest(manifest, schema, record_type)
     total = 0
     for record in records:
         if record.error is None:
@@ -91,13 +119,17 @@ def _error_lines(manifest: Path) -> list[str]:
 # The order of the pipeline. Each row takes the context and the library roots.
 STAGES: list[tuple[str, Callable[[Context, Sequence[str]], StageResult]]] = [
     ("scan", run_scan),
+    ("probe", run_probe),
 ]
 
 
-def run_pipeline(ctx: Context, libraries: Sequence[str]) -> list[StageResult]:
-    """Run every stage in order, printing each summary as it completes."""
+def run_pipeline(ctx: Context, libraries: Sequence[str],
+                 only: str | None = None) -> list[StageResult]:
+    """Run every stage in order (or just ``only``), printing each summary."""
     results = []
-    for _name, stage in STAGES:
+    for name, stage in STAGES:
+        if only is not None and name != only:
+            continue
         result = stage(ctx, libraries)
         for line in result.summary:
             print(line, file=ctx.out, flush=True)

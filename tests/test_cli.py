@@ -104,7 +104,7 @@ def test_the_work_folder_defaults_to_jforg_work(run_jforg: Run, make_tree: MakeT
 
 def test_run_without_a_work_flag_uses_a_per_library_folder(run_jforg: Run, make_tree: MakeTree,
                                                            tmp_path: Path) -> None:
-    lib = make_tree({"a.mkv": 1})
+    lib = make_tree({"notes.txt": 1})
     result = run_jforg("run", str(lib), env={"XDG_STATE_HOME": str(tmp_path / "st")})
     assert result.returncode == 0, result.stderr
     manifests = list((tmp_path / "st" / "jforg").glob("*/scan.jsonl"))
