@@ -11,6 +11,9 @@ from typing import Any
 
 import pytest
 
+# Real tiny media made with ffmpeg (and books written in Python), once a session.
+pytest_plugins = ["tests.media_fixtures"]
+
 REPO = Path(__file__).resolve().parent.parent
 
 # Keys are str or bytes paths (bytes for names that are not valid UTF-8).
