@@ -4,7 +4,9 @@ Contract:
 
 - ``make_media(path, kind)`` writes a complete, playable file of one *kind*
   (a container plus codecs, see ``KINDS``) at ``path``, replacing what is
-  there. Files are 1-2 s long, tiny in resolution and at most ~50 KB, and
+  there. Audio files are 1 s long; videos run 120 s (a plain colour at
+  1 fps over 2 s of sound) so that jforg's runtime rule (< 90 s is a
+  sample) sees a feature. All are tiny in resolution, at most ~50 KB, and
   carry realistic metadata: stream languages and titles for video, full
   album tags for music. Tags are fixed per kind; they are not derived from
   the target name.
@@ -98,6 +100,7 @@ KINDS: Final[Mapping[str, str]] = MappingProxyType({
 })
 VIDEO_KINDS: Final = frozenset({"mkv-h264-aac-subs", "mp4-hevc-10bit", "avi", "m2ts", "webm"})
 AUDIO_KINDS: Final = frozenset(KINDS) - VIDEO_KINDS
+VIDEO_SECONDS: Final = 120
 
 # Suffixes that share a container with a kind (audiobooks are MP4 audio).
 _SUFFIX_KIND: Final = {suffix: kind for kind, suffix in KINDS.items()} | {
@@ -267,7 +270,10 @@ def _ffmpeg_args(kind: str) -> list[str] | None:
         video = pick(_VIDEO[kind], "-c:v")
         if video is None:
             return None
-        args += ["-f", "lavfi", "-i", "testsrc2=size=160x90:rate=10:duration=2",
+        # A plain colour at 1 fps compresses to almost nothing, so two
+        # minutes of video cost a few KB; the container runs as long as it.
+        args += ["-f", "lavfi", "-i",
+                 f"color=c=0x336699:size=160x90:rate=1:duration={VIDEO_SECONDS}",
                  "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=2"]
         maps = ["-map", "0:v", "-map", "1:a", *video]
     else:

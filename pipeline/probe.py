@@ -126,12 +126,15 @@ def _video(record: ScanRecord, path: str, options: ProbeOptions, out: dict[str, 
     root = from_wire(record.root)
     parse = parse_video(path, root)
     out["parse"] = parse
-    out["role"], out["role_reason"] = classify_role(path, root, None, parse, record.size)
     out["fingerprint"] = fingerprint(path)
-    tech = technical(path, options.parse_speed)
+    tech = None
+    try:
+        tech = technical(path, options.parse_speed)
+    finally:
+        # Even when MediaInfo fails the name and folders still tell the role.
+        duration = tech.duration_s if tech is not None else None
+        out["role"], out["role_reason"] = classify_role(path, root, duration, parse, record.size)
     out["technical"] = tech
-    out["role"], out["role_reason"] = classify_role(path, root, tech.duration_s, parse,
-                                                    record.size)
 
 
 def _audio(path: str, out: dict[str, Any]) -> None:
@@ -156,8 +159,12 @@ def _sidecar(record: ScanRecord, path: str, options: ProbeOptions, out: dict[str
     folder = os.path.dirname(path)
     wanted = options.audio_ext if path.lower().endswith(".lrc") else options.video_ext
     candidates = list(_media_in(folder, wanted))
+    parent = os.path.dirname(folder)
     if os.path.basename(folder).lower() in _SUBTITLE_FOLDERS or not candidates:
-        candidates += _media_in(os.path.dirname(folder), wanted)
+        candidates += _media_in(parent, wanted)
+    if os.path.basename(parent).lower() in _SUBTITLE_FOLDERS:
+        # RARBG packs episodes' subtitles as Subs/<episode name>/2_English.srt.
+        candidates += _media_in(os.path.dirname(parent), wanted)
     out["sidecar"] = sidecar_for(path, record.cls, candidates)
 
 
@@ -174,12 +181,24 @@ def _media_in(folder: str, extensions: frozenset[str]) -> list[str]:
 # --- a batch, in a worker ------------------------------------------------------
 
 
-class _Timeout(Exception):
+class _Timeout(BaseException):
     pass
 
 
 def _on_alarm(signum: int, frame: FrameType | None) -> None:
     raise _Timeout
+
+
+def _probe_limited(record: ScanRecord, options: ProbeOptions) -> ProbeRecord:
+    try:
+        try:
+            signal.setitimer(signal.ITIMER_REAL, options.timeout_s)
+            return probe_one(record, options)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+    except _Timeout:  # the alarm can fire outside probe_one's own handler too
+        return ProbeRecord(scan=record, error=ItemError(
+            "timeout", f"probing took longer than {options.timeout_s:g} s"))
 
 
 _warmed: set[str] = set()
@@ -200,13 +219,8 @@ def probe_batch(batch: tuple[list[ScanRecord], ProbeOptions]) -> list[ProbeRecor
     results = []
     try:
         for record in records:
-            if limit:
-                signal.setitimer(signal.ITIMER_REAL, options.timeout_s)
-            try:
-                results.append(probe_one(record, options))
-            finally:
-                if limit:
-                    signal.setitimer(signal.ITIMER_REAL, 0)
+            results.append(_probe_limited(record, options) if limit
+                           else probe_one(record, options))
     finally:
         if limit:
             signal.signal(signal.SIGALRM, previous)

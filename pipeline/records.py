@@ -95,9 +95,14 @@ class Parse(msgspec.Struct, frozen=True, omit_defaults=True):
 
     Only plain values: ints, lists of ints, ISO dates, language codes
     (ISO 639-1 where one exists, else 639-3), never babelfish objects.
-    ``source_of_title`` tells where the identity came from: "file",
-    "folder" (an obfuscated name inside a release folder) or "series folder"
-    (``Show/Season 2/03 - Title.mkv``).
+    ``source_of_title`` tells where the identity came from when it was not
+    the file name: "folder" (an obfuscated name inside a release folder) or
+    "series folder" (``Show/Season 2/03 - Title.mkv``).
+
+    No field of a manifest struct has a str (or float) default: msgspec's
+    omit_defaults compares those by identity, so a decoded "main" would be
+    written where a fresh one is omitted and re-runs would stop being
+    byte-identical. Defaults are None, False or empty containers only.
     """
 
     type: Literal["movie", "episode"] | None = None
@@ -117,7 +122,7 @@ class Parse(msgspec.Struct, frozen=True, omit_defaults=True):
     date: str | None = None
     languages: list[str] = []
     subtitle_languages: list[str] = []
-    source_of_title: Literal["file", "folder", "series folder"] = "file"
+    source_of_title: Literal["folder", "series folder"] | None = None
 
 
 class AudioTrack(msgspec.Struct, frozen=True, omit_defaults=True):
@@ -177,7 +182,7 @@ class Tags(msgspec.Struct, frozen=True, omit_defaults=True):
 class BookMeta(msgspec.Struct, frozen=True, omit_defaults=True):
     """EPUB OPF, PDF info or CBZ ComicInfo.xml metadata."""
 
-    format: Literal["epub", "pdf", "cbz", "other"] = "other"
+    format: Literal["epub", "pdf", "cbz", "other"]
     title: str | None = None
     creators: list[str] = []
     date: str | None = None
@@ -208,7 +213,7 @@ class ProbeRecord(msgspec.Struct, frozen=True, omit_defaults=True):
     tags: Tags | None = None
     book: BookMeta | None = None
     sidecar: Sidecar | None = None
-    role: Role = "main"
+    role: Role | None = None  # set for videos only: "main" or the kind of extra
     role_reason: str | None = None
     fingerprint: str | None = None
     error: ItemError | None = None

@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -193,3 +194,63 @@ def _children(pid: int) -> list[int]:
             if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
                 found.append(int(entry.name))
     return found
+
+
+@pytest.fixture(scope="module")
+def many_videos(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """2 400 zero-byte videos: a few seconds of guessit, long enough to interrupt."""
+    root = tmp_path_factory.mktemp("videos")
+    for show in range(60):
+        folder = root / f"Show {show:02d} (20{show % 25:02d})" / "Season 01"
+        folder.mkdir(parents=True)
+        for episode in range(40):
+            name = f"Show.{show:02d}.S01E{episode:02d}.720p.WEB-DL.x264-GRP.mkv"
+            os.close(os.open(folder / name, os.O_CREAT | os.O_WRONLY))
+    return root
+
+
+def test_ctrl_c_mid_probe_keeps_finished_batches_and_leaves_no_worker(
+    run_jforg: Run, many_videos: Path, tmp_path: Path
+) -> None:
+    work = tmp_path / "w"
+    assert run_jforg("scan", str(many_videos), "--work", str(work)).returncode == 0
+    env = {**os.environ, "JFORG_PROGRESS_INTERVAL": "0"}
+    child = subprocess.Popen(jforg_cmd("probe", "--work", str(work), "--jobs", "2"),
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             cwd=REPO, env=env)
+    assert child.stderr is not None
+    for _ in range(3):  # a few batches done
+        line = child.stderr.readline()
+        assert line.startswith("probe: "), line
+    workers = _descendants(child.pid)
+    assert workers, "the probe should run in worker processes"
+    child.send_signal(signal.SIGINT)
+    _, err = child.communicate(timeout=20)
+    assert child.returncode == 130, err
+    assert not (work / "probe.jsonl").exists()
+    assert list(work.glob("probe.partial.*.jsonl"))
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(_alive(pid) for pid in workers):
+        time.sleep(0.1)
+    assert not [pid for pid in workers if _alive(pid)], "worker processes outlived the run"
+
+    resumed = run_jforg("probe", "--work", str(work), "--jobs", "2")
+    assert resumed.returncode == 1  # zero-byte videos are "empty": done, with failed items
+    reused = int(resumed.stdout.split(" probed, ")[1].split(" reused")[0])
+    assert reused >= 64
+    assert not list(work.glob("probe.partial.*"))
+
+
+def _descendants(pid: int) -> list[int]:
+    found = _children(pid)
+    for child in list(found):
+        found += _descendants(child)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
