@@ -36,7 +36,6 @@ import errno
 import logging
 import os
 import re
-import stat
 import zipfile
 from collections.abc import Callable
 from typing import BinaryIO
@@ -44,6 +43,7 @@ from xml.etree import ElementTree
 
 from pipeline.errors import ItemFailure
 from pipeline.languages import normalise_language
+from pipeline.mediafile import open_media, reason
 from pipeline.records import BookMeta
 
 __all__ = ["MAX_MEMBER_BYTES", "book_meta", "normalise_isbn"]
@@ -63,7 +63,7 @@ _DTD_MARKERS = tuple(marker.encode(codec) for marker in ("<!DOCTYPE", "<!ENTITY"
 def book_meta(path: str) -> BookMeta:
     """Metadata of one book file; raises only ``ItemFailure`` (see module)."""
     reader = _READERS.get(os.path.splitext(path)[1].lower())
-    with _open(path) as handle:
+    with open_media(path) as handle:
         if reader is None:
             return BookMeta(format="other")
         try:
@@ -73,10 +73,10 @@ def book_meta(path: str) -> BookMeta:
         except OSError as exc:
             # EINVAL is a parser seeking before the start, led there by damaged offsets.
             if exc.errno is not None and exc.errno != errno.EINVAL:  # EIO, ESTALE ...
-                raise ItemFailure("unreadable", _why(exc)) from None
-            raise ItemFailure("corrupt", _why(exc)) from None
+                raise ItemFailure("unreadable", reason(exc)) from None
+            raise ItemFailure("corrupt", reason(exc)) from None
         except Exception as exc:  # pypdf's, zipfile's and zlib's many error types
-            raise ItemFailure("corrupt", _why(exc)) from None
+            raise ItemFailure("corrupt", reason(exc)) from None
 
 
 def normalise_isbn(text: str | None) -> str | None:
@@ -103,31 +103,6 @@ def _isbn13_check(first12: str) -> str:
 
 # --- files, archives and XML ---------------------------------------------------------
 
-def _open(path: str) -> BinaryIO:
-    """Open a regular, non-empty file for reading, or raise the matching ItemFailure."""
-    # O_NONBLOCK: a FIFO put in the file's place since the scan must not hang the
-    # worker; for regular files the flag changes nothing.
-    try:
-        handle = open(path, "rb", opener=lambda p, f: os.open(p, f | os.O_NONBLOCK))  # noqa: SIM115
-    except OSError as exc:
-        if exc.errno in (errno.ENOENT, errno.ENOTDIR):
-            raise ItemFailure("vanished", "the file is gone") from None
-        raise ItemFailure("unreadable", _why(exc)) from None
-    info = os.fstat(handle.fileno())
-    if not stat.S_ISREG(info.st_mode) or info.st_size == 0:
-        handle.close()
-        if stat.S_ISREG(info.st_mode):
-            raise ItemFailure("empty", "the file is empty (0 bytes)")
-        raise ItemFailure("unreadable", "not a regular file")
-    return handle
-
-
-def _why(exc: BaseException) -> str:
-    """A one-line reason without the path (the record has it; an undecodable name
-    would not survive JSON)."""
-    text = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-    text = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
-    return text.encode("utf-8", "backslashreplace").decode()
 
 
 def _zip(handle: BinaryIO, kind: str) -> zipfile.ZipFile:

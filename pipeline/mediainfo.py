@@ -60,13 +60,12 @@ from __future__ import annotations
 
 import errno
 import logging
-import os
 import re
-import stat
-from typing import Any, BinaryIO
+from typing import Any
 
 from pipeline.errors import ItemFailure
 from pipeline.languages import normalise_language
+from pipeline.mediafile import open_media, reason
 from pipeline.records import AudioTrack, SubtitleTrack, Technical
 
 __all__ = ["RESOLUTIONS", "resolution_label", "technical"]
@@ -171,44 +170,22 @@ def resolution_label(width: int | None, height: int | None) -> str | None:
 def _parse(path: str, parse_speed: float) -> Any:
     from pymediainfo import MediaInfo
 
-    with _open(path) as handle:
+    with open_media(path) as handle:
         try:
             return MediaInfo.parse(handle, parse_speed=parse_speed, encoding_errors="replace")
         except OSError as exc:
             # A read failing half-way (EIO on a NAS, a yanked disk); EINVAL is a
             # seek before the start, where damaged offsets led the parser.
             if exc.errno is not None and exc.errno != errno.EINVAL:
-                raise ItemFailure("unreadable", _why(exc)) from None
+                raise ItemFailure("unreadable", reason(exc, with_type=False)) from None
             # pymediainfo's own OSError: libmediainfo could not be loaded.
-            raise ItemFailure("corrupt", f"MediaInfo failed: {_why(exc)}") from None
+            why = reason(exc, with_type=False)
+            raise ItemFailure("corrupt", f"MediaInfo failed: {why}") from None
         except Exception as exc:  # libmediainfo or its XML: the file defeated the parser
-            raise ItemFailure("corrupt", f"MediaInfo failed: {_why(exc)}") from None
+            why = reason(exc, with_type=False)
+            raise ItemFailure("corrupt", f"MediaInfo failed: {why}") from None
 
 
-def _open(path: str) -> BinaryIO:
-    """Open a regular, non-empty file for reading, or raise the matching ItemFailure."""
-    # O_NONBLOCK: a FIFO put in the file's place since the scan must not hang the
-    # worker; for regular files the flag changes nothing.
-    try:
-        handle = open(path, "rb", opener=lambda p, f: os.open(p, f | os.O_NONBLOCK))  # noqa: SIM115
-    except OSError as exc:
-        if exc.errno in (errno.ENOENT, errno.ENOTDIR):
-            raise ItemFailure("vanished", "the file is gone") from None
-        raise ItemFailure("unreadable", _why(exc)) from None
-    info = os.fstat(handle.fileno())
-    if not stat.S_ISREG(info.st_mode) or info.st_size == 0:
-        handle.close()
-        if stat.S_ISREG(info.st_mode):
-            raise ItemFailure("empty", "the file is empty (0 bytes)")
-        raise ItemFailure("unreadable", "not a regular file")
-    return handle
-
-
-def _why(exc: BaseException) -> str:
-    """A one-line reason without the path (the record has it; an undecodable name
-    would not survive JSON)."""
-    text = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-    return (text or type(exc).__name__).encode("utf-8", "backslashreplace").decode()
 
 
 # --- mapping MediaInfo's names to ours -------------------------------------------

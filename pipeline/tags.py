@@ -34,11 +34,11 @@ import errno
 import logging
 import os
 import re
-import stat
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
 from pipeline.errors import ItemFailure
+from pipeline.mediafile import open_media, reason
 from pipeline.records import AudioTrack, Tags, Technical
 
 __all__ = ["audio_info"]
@@ -111,7 +111,7 @@ _TRUE = frozenset({"1", "true", "yes"})
 
 def audio_info(path: str) -> tuple[Tags, Technical]:
     """Normalised tags and stream facts of one audio file; raises only ``ItemFailure``."""
-    with _open(path) as handle:
+    with open_media(path) as handle:
         size = os.fstat(handle.fileno()).st_size
         audio = _load(handle)
     family, fields = _fields(audio.tags)
@@ -134,10 +134,10 @@ def _load(handle: BinaryIO) -> Any:
     except Exception as exc:  # mutagen's errors, and whatever a damaged file provokes
         cause = _os_error(exc)
         if cause is not None:
-            raise ItemFailure("unreadable", _why(cause)) from None
+            raise ItemFailure("unreadable", reason(cause)) from None
         # mutagen sometimes quotes the name it was given; the record has the path.
         detail = str(exc).replace(str(getattr(handle, "name", "")), "the file")
-        raise ItemFailure("corrupt", _why(exc, detail)) from None
+        raise ItemFailure("corrupt", reason(exc, detail)) from None
     if audio is None:
         raise ItemFailure("unrecognised", "mutagen does not recognise this file's format")
     return audio
@@ -158,33 +158,6 @@ def _os_error(exc: BaseException) -> OSError | None:
     return None
 
 
-def _open(path: str) -> BinaryIO:
-    """Open a regular, non-empty file for reading, or raise the matching ItemFailure."""
-    # O_NONBLOCK: a FIFO put in the file's place since the scan must not hang the
-    # worker; for regular files the flag changes nothing. open() keeps the name,
-    # which mutagen uses to weigh formats by extension.
-    try:
-        handle = open(path, "rb", opener=lambda p, f: os.open(p, f | os.O_NONBLOCK))  # noqa: SIM115
-    except OSError as exc:
-        if exc.errno in (errno.ENOENT, errno.ENOTDIR):
-            raise ItemFailure("vanished", "the file is gone") from None
-        raise ItemFailure("unreadable", _why(exc)) from None
-    info = os.fstat(handle.fileno())
-    if not stat.S_ISREG(info.st_mode) or info.st_size == 0:
-        handle.close()
-        if stat.S_ISREG(info.st_mode):
-            raise ItemFailure("empty", "the file is empty (0 bytes)")
-        raise ItemFailure("unreadable", "not a regular file")
-    return handle
-
-
-def _why(exc: BaseException, detail: str | None = None) -> str:
-    """A one-line reason without the path (the record has it; an undecodable name
-    would not survive JSON)."""
-    if detail is None:
-        detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-    text = f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
-    return text.encode("utf-8", "backslashreplace").decode()
 
 
 # --- tags ----------------------------------------------------------------------
