@@ -71,6 +71,7 @@ __all__ = [
     "MediaError",
     "MediaUnavailable",
     "can_make",
+    "encoders",
     "ffmpeg_available",
     "kind_for_suffix",
     "make_media",
@@ -240,7 +241,7 @@ def _cache_dir() -> Path:
 
 
 @functools.cache
-def _encoders(ffmpeg: str) -> frozenset[str]:
+def encoders(ffmpeg: str) -> frozenset[str]:
     """Encoder names of this ffmpeg build (cached per executable path)."""
     out = subprocess.run([ffmpeg, "-hide_banner", "-nostdin", "-encoders"], capture_output=True,
                          text=True, check=False).stdout
@@ -254,7 +255,7 @@ def _ffmpeg_args(kind: str) -> list[str] | None:
     ffmpeg = shutil.which("ffmpeg")
     if ffmpeg is None or kind == "wav":
         return None
-    have = _encoders(ffmpeg)
+    have = encoders(ffmpeg)
 
     def pick(choices: Sequence[_Choice], flag: str) -> list[str] | None:
         for name, extra in choices:

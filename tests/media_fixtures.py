@@ -28,7 +28,6 @@ would warn (an error under ``-W error``); it has no asserts that need it.
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import shutil
@@ -156,8 +155,8 @@ def build_media(folder: Path) -> dict[str, str]:
     folder.mkdir(parents=True, exist_ok=True)
     missing: dict[str, str] = {}
     ffmpeg = shutil.which("ffmpeg")
-    for name, (encoders, args) in _FFMPEG.items():
-        lacking = [e for e in encoders if e not in _encoders(ffmpeg)] if ffmpeg else []
+    for name, (needed, args) in _FFMPEG.items():
+        lacking = [e for e in needed if e not in encoders(ffmpeg)] if ffmpeg else []
         if ffmpeg is None or lacking:
             missing[name] = "ffmpeg is not installed" if ffmpeg is None else \
                 f"this ffmpeg lacks the {', '.join(lacking)} encoder(s)"
@@ -179,14 +178,6 @@ def build_media(folder: Path) -> dict[str, str]:
     make_pdf(folder / "paper.pdf")
     make_cbz(folder / "comic.cbz")
     return missing
-
-
-@functools.cache
-def _encoders(ffmpeg: str) -> frozenset[str]:
-    out = subprocess.run([ffmpeg, "-hide_banner", "-nostdin", "-encoders"], capture_output=True,
-                         text=True, check=False).stdout
-    rows = out.partition(" ------\n")[2].splitlines()
-    return frozenset(row.split()[1] for row in rows if len(row.split()) > 1)
 
 
 def _ffmpeg(ffmpeg: str, args: list[str], out: Path) -> None:
