@@ -39,6 +39,8 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.media import encoders
+
 __all__ = [
     "BOOK",
     "BOOK_CREATORS",
