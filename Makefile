@@ -28,14 +28,17 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $(STAMP)
 
-system-deps: ## install ffmpeg (test and demo media) when missing
-	@if command -v ffmpeg >/dev/null 2>&1; then :; \
+system-deps: ## install ffmpeg (test and demo media) and chromium (report tests) when missing
+	@missing=""; \
+	command -v ffmpeg >/dev/null 2>&1 || missing="$$missing ffmpeg"; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	if [ -z "$$missing" ]; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-		echo "installing ffmpeg with apt-get"; \
+		echo "installing$$missing with apt-get"; \
 		DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ffmpeg >/dev/null; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	else \
-		echo "ffmpeg is missing: run 'sudo apt-get install ffmpeg' (media tests are skipped without it)"; \
+		echo "missing:$$missing; run 'sudo apt-get install$$missing' (their tests are skipped without them)"; \
 	fi
 
 setup: system-deps $(STAMP) ## create .venv and install jforg with its test extras (and ffmpeg)

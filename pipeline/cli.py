@@ -64,6 +64,13 @@ def build_parser() -> argparse.ArgumentParser:
                                             "metadata of WORK/scan.jsonl into WORK/probe.jsonl.")
     _probe_flags(probe)
 
+    report = commands.add_parser("report", parents=[common],
+                                 help="summarise the library: report.json and report.html",
+                                 description="Write WORK/report.json and WORK/report.html from "
+                                             "the manifests and print a summary.")
+    report.add_argument("--format", choices=["text", "json", "html"], default="text",
+                        help="what to print: a summary (default), report.json or report.html")
+
     run = commands.add_parser("run", parents=[common], help="all stages, for cron",
                               description="Run every stage of the pipeline over LIB.")
     run.add_argument("libraries", nargs="+", metavar="LIB", help="library root folder")
@@ -157,7 +164,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     work = resolve_work(args.work, libraries)
     ctx = runner.Context(work=work, settings=settings, out=sys.stdout, err=sys.stderr,
                          progress_interval=_progress_interval(),
-                         force=getattr(args, "force", False))
+                         force=getattr(args, "force", False),
+                         report_format=getattr(args, "format", "text"))
     with WorkLock(work) as lock:
         if lock.stale_owner:
             print(f"jforg: took over a stale lock in {work} ({lock.stale_owner}, no longer "

@@ -26,7 +26,8 @@ from pipeline.records import (
 )
 from pipeline.settings import Settings
 
-__all__ = ["STAGES", "Context", "StageResult", "run_pipeline", "run_probe", "run_scan"]
+__all__ = ["STAGES", "Context", "StageResult", "run_pipeline", "run_probe", "run_report",
+           "run_scan"]
 
 
 class Context(msgspec.Struct, frozen=True):
@@ -38,6 +39,7 @@ class Context(msgspec.Struct, frozen=True):
     err: TextIO
     progress_interval: float = 10.0
     force: bool = False  # re-do work that could be reused (probe --force)
+    report_format: str = "text"  # what `jforg report` prints: text, json or html
 
 
 class StageResult(msgspec.Struct, frozen=True):
@@ -94,6 +96,21 @@ def run_probe(ctx: Context, libraries: Sequence[str]) -> StageResult:
     return StageResult("probe", manifest, lines, stats.failed)
 
 
+def run_report(ctx: Context, libraries: Sequence[str]) -> StageResult:
+    from pipeline import report
+    from pipeline.report_text import render_text
+
+    result, json_path, html_path = report.run(ctx.work)
+    if ctx.report_format == "json":
+        text = json_path.read_text(encoding="utf-8")
+    elif ctx.report_format == "html":
+        text = html_path.read_text(encoding="utf-8")
+    else:
+        text = render_text(result, json_path, html_path, color=ctx.out.isatty())
+    # The report describes failures; it is not one of them.
+    return StageResult("report", json_path, text.rstrip("\n").split("\n"), 0)
+
+
 def _error_lines(manifest: Path, schema: str, record_type: type[ScanRecord | ProbeRecord]
                  ) -> list[str]:
     from pipeline.manifest import read_manifest
@@ -120,6 +137,7 @@ def _error_lines(manifest: Path, schema: str, record_type: type[ScanRecord | Pro
 STAGES: list[tuple[str, Callable[[Context, Sequence[str]], StageResult]]] = [
     ("scan", run_scan),
     ("probe", run_probe),
+    ("report", run_report),
 ]
 
 
