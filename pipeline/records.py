@@ -17,6 +17,7 @@ import msgspec
 
 __all__ = [
     "FILE_CLASSES",
+    "PLAN_SCHEMA",
     "PROBE_SCHEMA",
     "ROLES",
     "SCAN_SCHEMA",
@@ -26,6 +27,8 @@ __all__ = [
     "Header",
     "ItemError",
     "Parse",
+    "PlanEntry",
+    "PlanKind",
     "ProbeRecord",
     "Role",
     "ScanRecord",
@@ -37,6 +40,7 @@ __all__ = [
 
 SCAN_SCHEMA = "jforg.scan/1"
 PROBE_SCHEMA = "jforg.probe/1"
+PLAN_SCHEMA = "jforg.plan/1"
 
 FileClass = Literal["video", "audio", "book", "subtitle", "image", "nfo", "other", "folder"]
 FILE_CLASSES: tuple[str, ...] = ("video", "audio", "book", "subtitle", "image", "nfo", "other")
@@ -221,3 +225,34 @@ class ProbeRecord(msgspec.Struct, frozen=True, omit_defaults=True):
     @property
     def path(self) -> str:
         return self.scan.path
+
+
+# --- plan --------------------------------------------------------------------
+
+PlanKind = Literal[
+    "movie", "episode", "music", "audiobook", "book", "subtitle", "extra", "sample", "nfo",
+    "image", "lyrics", "other",
+]
+
+
+class PlanEntry(msgspec.Struct, frozen=True, omit_defaults=True):
+    """One line of plan.jsonl.
+
+    Every scanned file has exactly one entry with action "move" or "skip"
+    (``source`` set); files the plan adds (NFO, artwork) have action
+    "create", no source, and ``describes`` = the media file they are for.
+    ``title``/``year``/``season``/``episodes`` state the identity the
+    destination was built from (movies and episodes), so the plan can be
+    checked without parsing its own paths.
+    """
+
+    action: Literal["move", "skip", "create"]
+    kind: PlanKind
+    source: str | None = None
+    destination: str | None = None
+    reason: str | None = None
+    describes: str | None = None
+    title: str | None = None
+    year: int | None = None
+    season: int | None = None
+    episodes: list[int] = []

@@ -147,6 +147,7 @@ class Roots(msgspec.Struct, **_STRICT):
     shows: str = "Shows"
     music: str = "Music"
     books: str = "Books"
+    audiobooks: str = "Audiobooks"
 
 
 class NamingSettings(msgspec.Struct, **_STRICT):
