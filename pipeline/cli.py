@@ -71,11 +71,32 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--format", choices=["text", "json", "html"], default="text",
                         help="what to print: a summary (default), report.json or report.html")
 
+    plan = commands.add_parser("plan", parents=[common],
+                               help="decide where every file goes under --dest",
+                               description="Write WORK/plan.jsonl: every scanned file moved to "
+                                           "its Jellyfin place under DEST, or skipped with a "
+                                           "reason. Touches no file.")
+    plan.add_argument("--dest", required=True, metavar="DIR", help="the organized library")
+    plan.add_argument("--conflict", choices=["skip", "rename", "fail"],
+                      help="two files for one place, or an existing file there "
+                           "(default organize.conflict)")
+
+    verify = commands.add_parser("verify", parents=[common],
+                                 help="list what breaks Jellyfin's naming in a library",
+                                 description="Walk an organized Jellyfin library (or one kind's "
+                                             "root) and list every naming violation with a "
+                                             "rule id, the path and a suggested fix.")
+    verify.add_argument("directory", metavar="DIR", help="the library to check")
+    verify.add_argument("--json", action="store_true", help="print the violations as JSON")
+    verify.add_argument("--strict", action="store_true",
+                        help="exit 1 when there is any violation")
+
     run = commands.add_parser("run", parents=[common], help="all stages, for cron",
                               description="Run every stage of the pipeline over LIB.")
     run.add_argument("libraries", nargs="+", metavar="LIB", help="library root folder")
     _scan_flags(run)
     _probe_flags(run, jobs=False)
+    run.add_argument("--dest", metavar="DIR", help="also plan the organized library under DIR")
     return parser
 
 
@@ -150,8 +171,28 @@ def _progress_interval() -> float:
         raise JforgError(f"JFORG_PROGRESS_INTERVAL={raw!r}: not a number of seconds") from None
 
 
+def _verify(args: argparse.Namespace) -> int:
+    import os
+
+    from pipeline.errors import UsageError
+    from pipeline.verify import format_text, to_json, verify
+
+    if not os.path.isdir(args.directory):
+        raise UsageError(f"{args.directory}: not a folder")
+    violations = verify(os.path.abspath(args.directory))
+    if args.json:
+        sys.stdout.buffer.write(to_json(violations) + b"\n")
+    else:
+        sys.stdout.write(format_text(violations))
+        print(f"verify: {len(violations)} violations in {args.directory}")
+    return 1 if violations and args.strict else 0
+
+
 def _dispatch(args: argparse.Namespace) -> int:
     from pathlib import Path
+
+    if args.command == "verify":
+        return _verify(args)  # reads a library, writes nothing: no work folder, no lock
 
     from pipeline import runner
     from pipeline.settings import load_settings
@@ -165,7 +206,9 @@ def _dispatch(args: argparse.Namespace) -> int:
     ctx = runner.Context(work=work, settings=settings, out=sys.stdout, err=sys.stderr,
                          progress_interval=_progress_interval(),
                          force=getattr(args, "force", False),
-                         report_format=getattr(args, "format", "text"))
+                         report_format=getattr(args, "format", "text"),
+                         dest=getattr(args, "dest", None),
+                         conflict=getattr(args, "conflict", None))
     with WorkLock(work) as lock:
         if lock.stale_owner:
             print(f"jforg: took over a stale lock in {work} ({lock.stale_owner}, no longer "
