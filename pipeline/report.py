@@ -21,7 +21,7 @@ import msgspec
 
 from pipeline import __version__
 from pipeline.manifest import file_sha256, read_header, read_manifest
-from pipeline.records import PROBE_SCHEMA, SCAN_SCHEMA, ProbeRecord
+from pipeline.records import PLAN_SCHEMA, PROBE_SCHEMA, SCAN_SCHEMA, PlanEntry, ProbeRecord
 from pipeline.report_model import (
     LIST_CAP,
     REPORT_SCHEMA,
@@ -30,6 +30,7 @@ from pipeline.report_model import (
     ExtraFile,
     Identification,
     MissingEpisodes,
+    PlanSummary,
     Report,
     ReviewItem,
     Totals,
@@ -186,12 +187,36 @@ def build(work: Path) -> Report:
                        for name, c in dist.items()},
         duplicates=duplicates, missing_episodes=missing.items,
         extras=extras.items, extras_by_role=dict(sorted(extras_by_role.items())),
-        plan=None, naming_issues=[], enriched=False,
+        plan=_plan_summary(work, inputs.get("probe.jsonl")), naming_issues=[], enriched=False,
         truncated={name: n for name, n in (
             ("review", review.dropped), ("unidentified", unidentified.dropped),
             ("extras", extras.dropped), ("duplicates", dup_dropped),
             ("missing_episodes", missing.dropped)) if n},
     )
+
+
+def _plan_summary(work: Path, probe_hash: str | None) -> PlanSummary | None:
+    """What plan.jsonl would do, if it was made from the current probe manifest."""
+    path = work / "plan.jsonl"
+    if not path.exists():
+        return None
+    header, entries = read_manifest(path, PLAN_SCHEMA, PlanEntry)
+    if header.inputs.get("probe.jsonl") != probe_hash:
+        return None  # a plan of an older probe would describe files that changed
+    summary = PlanSummary()
+    reasons: Counter[str] = Counter()
+    for entry in entries:
+        if entry.action == "move":
+            summary.moves += 1
+            if len(summary.sample_moves) < LIST_CAP and entry.source and entry.destination:
+                summary.sample_moves.append([entry.source, entry.destination])
+        elif entry.action == "skip":
+            summary.skips += 1
+            reasons[(entry.reason or "").split(":")[0]] += 1
+        else:
+            summary.creates += 1
+    summary.skip_reasons = dict(sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0])))
+    return summary
 
 
 def _distributions(record: ProbeRecord, dist: dict[str, Counter[str]]) -> None:

@@ -40,6 +40,8 @@ class Context(msgspec.Struct, frozen=True):
     progress_interval: float = 10.0
     force: bool = False  # re-do work that could be reused (probe --force)
     report_format: str = "text"  # what `jforg report` prints: text, json or html
+    dest: str | None = None  # plan: where the organized library goes
+    conflict: str | None = None  # plan: skip, rename or fail (default organize.conflict)
 
 
 class StageResult(msgspec.Struct, frozen=True):
@@ -111,6 +113,26 @@ def run_report(ctx: Context, libraries: Sequence[str]) -> StageResult:
     return StageResult("report", json_path, text.rstrip("\n").split("\n"), 0)
 
 
+def run_plan(ctx: Context, libraries: Sequence[str]) -> StageResult:
+    from pipeline import plan
+    from pipeline.errors import UsageError
+
+    if not ctx.dest:
+        raise UsageError("plan needs --dest DIR: the folder the organized library goes to")
+    manifest, stats = plan.run(ctx.work, ctx.dest, ctx.settings,
+                               conflict=ctx.conflict)  # type: ignore[arg-type]
+    lines = [
+        f"plan: {stats.moves} moves, {stats.skips} skips ({stats.in_place} already in place), "
+        f"{stats.creates} creates, {stats.conflicts} conflicts, {stats.elapsed:.2f} s "
+        f"-> {display(str(manifest))}"
+    ]
+    if stats.skip_reasons:
+        reasons = ", ".join(f"{why}: {n}" for why, n in sorted(stats.skip_reasons.items(),
+                                                              key=lambda kv: -kv[1]))
+        lines.append(f"  skipped: {reasons}")
+    return StageResult("plan", manifest, lines, 0)
+
+
 def _error_lines(manifest: Path, schema: str, record_type: type[ScanRecord | ProbeRecord]
                  ) -> list[str]:
     from pipeline.manifest import read_manifest
@@ -140,12 +162,21 @@ STAGES: list[tuple[str, Callable[[Context, Sequence[str]], StageResult]]] = [
     ("report", run_report),
 ]
 
+# Stages that run only when asked for by name (or by `run --dest`).
+ON_REQUEST: dict[str, Callable[[Context, Sequence[str]], StageResult]] = {"plan": run_plan}
+
 
 def run_pipeline(ctx: Context, libraries: Sequence[str],
                  only: str | None = None) -> list[StageResult]:
     """Run every stage in order (or just ``only``), printing each summary."""
     results = []
-    for name, stage in STAGES:
+    table = list(STAGES)
+    if ctx.dest:
+        # With a destination the plan comes before the report, which shows it.
+        table.insert(len(table) - 1, ("plan", run_plan))
+    if only in ON_REQUEST:
+        table = [(only, ON_REQUEST[only])]
+    for name, stage in table:
         if only is not None and name != only:
             continue
         result = stage(ctx, libraries)

@@ -1,0 +1,257 @@
+"""The plan stage: scan → probe → plan over real temporary trees."""
+
+from __future__ import annotations
+
+import csv
+import os
+import unicodedata
+from pathlib import Path
+
+import msgspec
+import pytest
+
+from pipeline import plan, probe, scan
+from pipeline.errors import JforgError
+from pipeline.manifest import read_manifest
+from pipeline.paths import from_wire
+from pipeline.records import PLAN_SCHEMA, PlanEntry
+from pipeline.settings import Settings
+from tests.conftest import MakeTree
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "shared" / "naming-examples.tsv"
+
+
+def _settings(**organize: object) -> Settings:
+    base = Settings()
+    return msgspec.structs.replace(
+        base, scan=msgspec.structs.replace(base.scan, jobs=1),
+        probe=msgspec.structs.replace(base.probe, jobs=1),
+        organize=msgspec.structs.replace(base.organize, **organize))
+
+
+def _plan(library: Path, work: Path, dest: Path, settings: Settings | None = None,
+          **kwargs: object) -> dict[str, PlanEntry]:
+    settings = settings or _settings()
+    scan.run(work, [str(library)], settings.scan)
+    probe.run(work, settings)
+    manifest, _ = plan.run(work, str(dest), settings, **kwargs)  # type: ignore[arg-type]
+    _, entries = read_manifest(manifest, PLAN_SCHEMA, PlanEntry)
+    out: dict[str, PlanEntry] = {}
+    for entry in entries:
+        key = (os.path.relpath(from_wire(entry.source), library) if entry.source
+               else "create:" + os.path.relpath(from_wire(entry.destination or ""), dest))
+        assert key not in out, f"{key} planned twice"
+        out[key] = entry
+    return out
+
+
+def _dest(entry: PlanEntry, dest: Path) -> str:
+    assert entry.destination is not None
+    return os.path.relpath(from_wire(entry.destination), dest)
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).casefold()
+    # Punctuation goes ("Bueller's" ~ "Buellers", "WALL-E" ~ "WALL·E"); spaces stay.
+    kept = "".join(c for c in text.replace("_", " ") if c.isalnum() or c.isspace())
+    return " ".join(kept.split())
+
+
+def _examples() -> list[dict[str, str]]:
+    if not EXAMPLES.exists():
+        return []
+    with EXAMPLES.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle, delimiter="\t"))
+
+
+def test_the_naming_table_is_there() -> None:
+    assert len(_examples()) >= 100, f"{EXAMPLES} missing or truncated"
+
+
+@pytest.fixture(scope="module")
+def example_plan(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[Path, Path, dict[str, PlanEntry]]:
+    base = tmp_path_factory.mktemp("examples")
+    library, dest = base / "library", base / "dest"
+    for row in _examples():
+        path = library / row["relpath"]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch()  # zero-byte files: the plan must work from names alone
+    return library, dest, _plan(library, base / "work", dest)
+
+
+@pytest.mark.parametrize("row", _examples(), ids=lambda row: row["note"])
+def test_every_naming_example_is_planned_as_a_jellyfin_user_expects(
+    example_plan: tuple[Path, Path, dict[str, PlanEntry]], row: dict[str, str]
+) -> None:
+    _, _, entries = example_plan
+    entry = entries[row["relpath"]]
+    if row["kind"] == "skip":
+        assert entry.kind not in ("movie", "episode"), entry
+        return
+    assert (entry.action, entry.kind) == ("move", row["kind"]), entry
+    assert _fold(entry.title or "") == _fold(row["title"])
+    assert entry.year == (int(row["year"]) if row["year"] else None) or (
+        row["kind"] == "episode" and not row["year"])
+    if row["kind"] == "episode":
+        assert entry.season == int(row["season"])
+        assert entry.episodes == [int(e) for e in row["episodes"].split(",")]
+
+
+def test_every_scanned_file_is_planned_exactly_once_and_the_plan_is_deterministic(
+    example_plan: tuple[Path, Path, dict[str, PlanEntry]], tmp_path: Path
+) -> None:
+    library, dest, entries = example_plan
+    planned = {k for k, e in entries.items() if e.action in ("move", "skip")}
+    on_disk = {os.path.relpath(os.path.join(d, f), library)
+               for d, _, files in os.walk(library) for f in files}
+    assert planned == on_disk
+    again = _plan(library, tmp_path / "work", dest)
+    assert again == entries
+
+
+def test_a_movie_its_subtitle_and_poster_go_together(make_tree: MakeTree,
+                                                     tmp_path: Path) -> None:
+    release = "dl/Heat.1995.1080p.BluRay.x264-GRP/"
+    library = make_tree({release + "Heat.1995.1080p.BluRay.x264-GRP.mkv": 0,
+                         release + "Heat.1995.1080p.BluRay.x264-GRP.en.forced.srt": "1\n",
+                         "dl/Heat.1995.1080p.BluRay.x264-GRP/poster.jpg": "jpg",
+                         "dl/Heat.1995.1080p.BluRay.x264-GRP/Sample/sample.mkv": 0,
+                         "dl/Heat.1995.1080p.BluRay.x264-GRP/RARBG.txt": "x",
+                         "dl/lonely.en.srt": "1\n"})
+    dest = tmp_path / "dest"
+    entries = _plan(library, tmp_path / "work", dest)
+    video = entries[release + "Heat.1995.1080p.BluRay.x264-GRP.mkv"]
+    assert _dest(video, dest) == "Movies/Heat (1995)/Heat (1995).mkv"
+    subtitle = entries[release + "Heat.1995.1080p.BluRay.x264-GRP.en.forced.srt"]
+    assert _dest(subtitle, dest) == "Movies/Heat (1995)/Heat (1995).en.forced.srt"
+    assert _dest(entries[release + "poster.jpg"], dest).startswith("Movies/Heat (1995)/")
+    assert entries[release + "Sample/sample.mkv"].action == "skip"
+    assert entries[release + "RARBG.txt"].reason == "not a media file"
+    assert entries["dl/lonely.en.srt"].action == "skip"
+    assert entries["create:Movies/Heat (1995)/Heat (1995).nfo"].describes == video.source
+
+
+def test_episodes_music_and_books_fall_back_to_their_folders(make_tree: MakeTree,
+                                                            tmp_path: Path) -> None:
+    library = make_tree({"TV/Lost/Season 1/Lost.S01E02.720p.mkv": 0,
+                         "Music/Nora Vale/Lanterns (2014)/03 - Harbour.mp3": 0,
+                         "Books/Mara Quill/Tides of Glass (2019)/Tides of Glass.mobi": 0})
+    dest = tmp_path / "dest"
+    entries = _plan(library, tmp_path / "work", dest)
+    assert _dest(entries["TV/Lost/Season 1/Lost.S01E02.720p.mkv"], dest) == \
+        "Shows/Lost/Season 01/Lost S01E02.mkv"
+    assert _dest(entries["Music/Nora Vale/Lanterns (2014)/03 - Harbour.mp3"], dest) == \
+        "Music/Nora Vale/Lanterns (2014)/03 - Harbour.mp3"
+    assert _dest(entries["Books/Mara Quill/Tides of Glass (2019)/Tides of Glass.mobi"], dest) \
+        == "Books/Mara Quill/Tides of Glass (2019)/Tides of Glass.mobi"
+
+
+@pytest.mark.parametrize(("policy", "second"), [("skip", "skip"), ("rename", "move")])
+def test_two_files_for_one_place_are_resolved_by_the_conflict_policy(
+    make_tree: MakeTree, tmp_path: Path, policy: str, second: str
+) -> None:
+    library = make_tree({"a/Heat (1995).mkv": 0, "b/Heat.1995.720p.mkv": 0})
+    dest = tmp_path / "dest"
+    entries = _plan(library, tmp_path / "work", dest, conflict=policy)
+    assert entries["a/Heat (1995).mkv"].action == "move"
+    other = entries["b/Heat.1995.720p.mkv"]
+    assert other.action == second
+    if second == "skip":
+        assert other.reason is not None and other.reason.startswith("conflict")
+    else:
+        assert _dest(other, dest) == "Movies/Heat (1995)/Heat (1995) (2).mkv"
+
+
+def test_conflict_policy_fail_stops_without_a_plan(make_tree: MakeTree, tmp_path: Path) -> None:
+    library = make_tree({"a/Heat (1995).mkv": 0, "b/Heat.1995.720p.mkv": 0})
+    with pytest.raises(JforgError, match="conflict"):
+        _plan(library, tmp_path / "work", tmp_path / "dest", conflict="fail")
+    assert not (tmp_path / "work" / "plan.jsonl").exists()
+
+
+def test_an_existing_file_at_the_destination_is_never_overwritten(make_tree: MakeTree,
+                                                                  tmp_path: Path) -> None:
+    library = make_tree({"Heat (1995).mkv": 0})
+    dest = tmp_path / "dest"
+    (dest / "Movies/Heat (1995)").mkdir(parents=True)
+    (dest / "Movies/Heat (1995)/Heat (1995).mkv").write_text("someone else's")
+    entries = _plan(library, tmp_path / "work", dest)
+    assert entries["Heat (1995).mkv"].action == "skip"
+    assert entries["Heat (1995).mkv"].reason == "conflict: the destination exists"
+
+
+def test_an_organized_library_planned_onto_itself_stays_in_place(make_tree: MakeTree,
+                                                                 tmp_path: Path) -> None:
+    library = make_tree({"Movies/Heat (1995)/Heat (1995).mkv": 0,
+                         "Shows/Lost/Season 01/Lost S01E02.mkv": 0})
+    entries = _plan(library, tmp_path / "work", library, _settings(nfo=False))
+    assert {e.reason for e in entries.values()} == {"already in place"}
+
+
+def test_titles_from_tags_can_never_leave_the_destination(tmp_path: Path) -> None:
+    from benchmarks.media import can_make, make_media
+
+    if not can_make("mp3-id3"):
+        pytest.skip("cannot make an mp3 here")
+    from mutagen.id3 import ID3, TALB, TIT2, TPE1, TPE2
+
+    library = tmp_path / "library"
+    library.mkdir()
+    track = library / "x.mp3"
+    make_media(track, "mp3-id3")
+    tags = ID3(track)
+    tags.delall("TPE2")
+    tags.add(TPE1(encoding=3, text="../../../etc"))
+    tags.add(TPE2(encoding=3, text=".."))
+    tags.add(TALB(encoding=3, text="/abs/olute"))
+    tags.add(TIT2(encoding=3, text="a/b\\c\x00d"))
+    tags.save()
+    dest = tmp_path / "dest"
+    entries = _plan(library, tmp_path / "work", dest)
+    target = from_wire(entries["x.mp3"].destination or "")
+    assert target.startswith(str(dest / "Music") + "/")
+    parts = os.path.relpath(target, dest).split("/")
+    assert all(part not in ("", ".", "..") for part in parts), parts
+
+
+def test_a_library_laid_out_by_the_plan_verifies_clean(
+    example_plan: tuple[Path, Path, dict[str, PlanEntry]], tmp_path: Path
+) -> None:
+    from pipeline.verify import format_text, verify
+
+    _, dest, entries = example_plan
+    built = tmp_path / "built"
+    for entry in entries.values():
+        if entry.action in ("move", "create") and entry.destination is not None:
+            target = built / os.path.relpath(from_wire(entry.destination), dest)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.touch()
+    assert len([p for p in built.rglob("*") if p.suffix in (".mkv", ".avi", ".mp4")]) > 80
+    violations = verify(str(built))
+    assert violations == [], format_text(violations)
+
+
+def test_run_with_a_destination_plans_and_the_report_shows_the_plan(
+    make_tree: MakeTree, tmp_path: Path, run_jforg: object
+) -> None:
+    import json
+    import subprocess
+    from collections.abc import Callable
+
+    run = run_jforg
+    assert callable(run)
+    runner: Callable[..., subprocess.CompletedProcess[str]] = run
+    library = make_tree({"Heat (1995).mkv": 0, "notes.txt": "x"})
+    work, dest = tmp_path / "work", tmp_path / "dest"
+    result = runner("run", str(library), "--work", str(work), "--dest", str(dest))
+    assert result.returncode == 1, result.stderr  # the zero-byte video is listed as failed
+    assert "plan: 1 moves, 1 skips" in result.stdout
+    report = json.loads((work / "report.json").read_text())
+    assert report["plan"]["moves"] == 1 and report["plan"]["skip_reasons"] == {
+        "not a media file": 1}
+    alone = runner("plan", "--work", str(work), "--dest", str(dest), "--conflict", "rename")
+    assert alone.returncode == 0 and alone.stdout.startswith("plan: 1 moves")
+    missing = runner("plan", "--work", str(work))
+    assert missing.returncode == 2 and "--dest" in missing.stderr
