@@ -8,7 +8,8 @@ touched on disk: the plan is what ``organize`` will carry out.
 Three streaming passes over probe.jsonl, so memory holds only the
 destinations of files that sidecars point at and the set of destinations
 taken (to catch two sources aimed at one place):
-1. which files own sidecars (subtitles, images, lyrics);
+1. which files own sidecars (subtitles, images, lyrics), and which movies
+   several files claim (they become versions: `` - 2160p``);
 2. where those owners go;
 3. every entry, in manifest order, with conflicts resolved by policy.
 Names come from ``naming`` (pure rules); identity from the probe's parse,
@@ -70,15 +71,21 @@ def _skip(kind: PlanKind, reason: str) -> Decision:
     return Decision(kind, reason=reason)
 
 
-def decide(record: ProbeRecord, settings: Settings) -> Decision | None:
-    """The decision for a media file; None for sidecars, which follow their owner."""
+def decide(record: ProbeRecord, settings: Settings,
+           versions: frozenset[str] = frozenset()) -> Decision | None:
+    """The decision for a media file; None for sidecars, which follow their owner.
+
+    ``versions`` holds the movie paths (relative, unlabelled) that several
+    files claim: those files are named as versions (`` - 2160p``,
+    `` - [Director's Cut]``) so Jellyfin groups them under one movie.
+    """
     scan = record.scan
     if scan.error is not None:
         return _skip("other", f"not readable at scan: {scan.error.code}")
     if record.error is not None and record.error.code in _HARD_ERRORS:
         return _skip("other", f"not readable: {record.error.code}")
     if scan.cls == "video":
-        return _video(record, settings)
+        return _video(record, settings, versions)
     if scan.cls == "audio":
         return _audio(record, settings)
     if scan.cls == "book":
@@ -88,7 +95,7 @@ def decide(record: ProbeRecord, settings: Settings) -> Decision | None:
     return _skip("other", "not a media file")
 
 
-def _video(record: ProbeRecord, settings: Settings) -> Decision:
+def _video(record: ProbeRecord, settings: Settings, versions: frozenset[str]) -> Decision:
     parse = record.parse
     rc = settings.naming.replace_chars
     ids = settings.naming.provider_ids_in_folders
@@ -116,16 +123,15 @@ def _video(record: ProbeRecord, settings: Settings) -> Decision:
                                   ids_in_folders=ids)
         return Decision("episode", "shows", rel, title=parse.title, year=parse.year,
                         season=parse.season, episodes=list(parse.episodes))
-    version = _version_label(record)
-    rel = naming.movie_path(parse.title, parse.year, ext, part=parse.part,
-                            edition=parse.edition, version=version, replace_chars=rc,
+    rel = naming.movie_path(parse.title, parse.year, ext, part=parse.part, replace_chars=rc,
                             ids_in_folders=ids)
+    if rel in versions and parse.part is None:
+        tech = record.technical
+        label = (tech.resolution if tech is not None else None) or parse.screen_size
+        if label or parse.edition:
+            rel = naming.movie_path(parse.title, parse.year, ext, version=label,
+                                    edition=parse.edition, replace_chars=rc, ids_in_folders=ids)
     return Decision("movie", "movies", rel, title=parse.title, year=parse.year)
-
-
-def _version_label(record: ProbeRecord) -> str | None:
-    # Versions are only labelled when the name says so; the plan checks clashes.
-    return None
 
 
 def _folder_parts(path: str, root: str) -> list[str]:
@@ -217,7 +223,9 @@ class _Planner:
     """Pass 3: turns decisions into entries, resolving destination conflicts."""
 
     def __init__(self, dest: str, settings: Settings, policy: Literal["skip", "rename", "fail"],
-                 owner_dest: dict[str, str], folder_dest: dict[str, str]) -> None:
+                 owner_dest: dict[str, str], folder_dest: dict[str, str],
+                 versions: frozenset[str] = frozenset()) -> None:
+        self.versions = versions
         self.dest = dest
         self.settings = settings
         self.policy = policy
@@ -233,7 +241,7 @@ class _Planner:
         return naming.join_under(os.path.join(self.dest, kind_root), decision.rel)
 
     def entries(self, record: ProbeRecord) -> list[PlanEntry]:
-        decision = decide(record, self.settings)
+        decision = decide(record, self.settings, self.versions)
         if decision is None:
             return [self._sidecar(record)]
         if decision.rel is None:
@@ -338,18 +346,25 @@ def run(work: Path, dest: str, settings: Settings, *,
     start = time.monotonic()
     dest = os.path.abspath(dest)
     policy = conflict or settings.organize.conflict
-    # Pass 1: which files and folders own sidecars.
+    # Pass 1: which files and folders own sidecars; which movies come in versions.
     owners: set[str] = set()
+    movies: dict[str, int] = {}
     for record in _records(work):
         if record.sidecar is not None and record.sidecar.belongs_to is not None:
             owners.add(record.sidecar.belongs_to)
+        if record.scan.cls == "video" and record.role in (None, "main"):
+            decision = decide(record, settings)
+            if decision is not None and decision.kind == "movie" and decision.rel:
+                movies[decision.rel] = movies.get(decision.rel, 0) + 1
+    versions = frozenset(rel for rel, count in movies.items() if count > 1)
+    del movies
     # Pass 2: where those owners go.
-    planner = _Planner(dest, settings, policy, {}, {})
+    planner = _Planner(dest, settings, policy, {}, {}, versions)
     for record in _records(work):
         if record.path not in owners and to_wire(os.path.dirname(from_wire(record.path))) \
                 not in owners:
             continue
-        decision = decide(record, settings)
+        decision = decide(record, settings, versions)
         if decision is None or decision.rel is None or decision.kind == "extra":
             continue
         target = planner.absolute(decision)

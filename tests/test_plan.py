@@ -152,11 +152,11 @@ def test_episodes_music_and_books_fall_back_to_their_folders(make_tree: MakeTree
 def test_two_files_for_one_place_are_resolved_by_the_conflict_policy(
     make_tree: MakeTree, tmp_path: Path, policy: str, second: str
 ) -> None:
-    library = make_tree({"a/Heat (1995).mkv": 0, "b/Heat.1995.720p.mkv": 0})
+    library = make_tree({"a/Heat (1995).mkv": 0, "b/Heat (1995).mkv": 0})
     dest = tmp_path / "dest"
     entries = _plan(library, tmp_path / "work", dest, conflict=policy)
     assert entries["a/Heat (1995).mkv"].action == "move"
-    other = entries["b/Heat.1995.720p.mkv"]
+    other = entries["b/Heat (1995).mkv"]
     assert other.action == second
     if second == "skip":
         assert other.reason is not None and other.reason.startswith("conflict")
@@ -165,7 +165,7 @@ def test_two_files_for_one_place_are_resolved_by_the_conflict_policy(
 
 
 def test_conflict_policy_fail_stops_without_a_plan(make_tree: MakeTree, tmp_path: Path) -> None:
-    library = make_tree({"a/Heat (1995).mkv": 0, "b/Heat.1995.720p.mkv": 0})
+    library = make_tree({"a/Heat (1995).mkv": 0, "b/Heat (1995).mkv": 0})
     with pytest.raises(JforgError, match="conflict"):
         _plan(library, tmp_path / "work", tmp_path / "dest", conflict="fail")
     assert not (tmp_path / "work" / "plan.jsonl").exists()
@@ -255,3 +255,18 @@ def test_run_with_a_destination_plans_and_the_report_shows_the_plan(
     assert alone.returncode == 0 and alone.stdout.startswith("plan: 1 moves")
     missing = runner("plan", "--work", str(work))
     assert missing.returncode == 2 and "--dest" in missing.stderr
+
+
+def test_two_cuts_of_one_movie_become_versions_jellyfin_groups(make_tree: MakeTree,
+                                                               tmp_path: Path) -> None:
+    library = make_tree({"a/Blade.Runner.1982.2160p.UHD.BluRay.x265-GRP.mkv": 0,
+                         "b/Blade.Runner.1982.1080p.BluRay.x264-GRP.mkv": 0,
+                         "c/Blade Runner (1982) Final Cut.mkv": 0,
+                         "d/Heat (1995).mkv": 0})
+    dest = tmp_path / "dest"
+    entries = _plan(library, tmp_path / "work", dest)
+    names = sorted(_dest(e, dest) for k, e in entries.items() if k.startswith(("a/", "b/", "c/")))
+    assert names == ["Movies/Blade Runner (1982)/Blade Runner (1982) - 1080p.mkv",
+                     "Movies/Blade Runner (1982)/Blade Runner (1982) - 2160p.mkv",
+                     "Movies/Blade Runner (1982)/Blade Runner (1982) - [Final Cut].mkv"]
+    assert _dest(entries["d/Heat (1995).mkv"], dest) == "Movies/Heat (1995)/Heat (1995).mkv"
