@@ -254,3 +254,22 @@ def _alive(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"
+
+
+def test_verify_lists_violations_and_strict_makes_them_an_exit_1(
+    run_jforg: Run, make_tree: MakeTree
+) -> None:
+    library = make_tree({"Shows/Lost/S1/Lost S01E01.mkv": 0,
+                         "Movies/Heat (1995)/Heat (1995).mkv": 0})
+    plain = run_jforg("verify", str(library))
+    assert plain.returncode == 0
+    assert "season-folder-name: " in plain.stdout
+    strict = run_jforg("verify", str(library), "--strict", "--json")
+    assert strict.returncode == 1
+    import json
+
+    rules = {v["rule"] for v in json.loads(strict.stdout)}
+    assert "season-folder-name" in rules
+    clean = make_tree({"Movies/Heat (1995)/Heat (1995).mkv": 0})
+    assert run_jforg("verify", str(clean), "--strict").returncode == 0
+    assert run_jforg("verify", str(clean / "nope")).returncode == 2
