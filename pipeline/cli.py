@@ -64,6 +64,13 @@ def build_parser() -> argparse.ArgumentParser:
                                             "metadata of WORK/scan.jsonl into WORK/probe.jsonl.")
     _probe_flags(probe)
 
+    enrich = commands.add_parser("enrich", parents=[common],
+                                 help="group files into works and look them up",
+                                 description="Group WORK/probe.jsonl into works (movies, "
+                                             "series, albums, books) and write "
+                                             "WORK/enrich.jsonl.")
+    _enrich_flags(enrich)
+
     report = commands.add_parser("report", parents=[common],
                                  help="summarise the library: report.json and report.html",
                                  description="Write WORK/report.json and WORK/report.html from "
@@ -97,7 +104,16 @@ def build_parser() -> argparse.ArgumentParser:
     _scan_flags(run)
     _probe_flags(run, jobs=False)
     run.add_argument("--dest", metavar="DIR", help="also plan the organized library under DIR")
+    _enrich_flags(run)
     return parser
+
+
+def _enrich_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--offline", action="store_true", default=None,
+                        help="ask no provider; identify from names and file metadata")
+    parser.add_argument("--provider", action="append", default=[], metavar="NAME",
+                        choices=["tmdb", "musicbrainz", "openlibrary", "coverart"],
+                        help="only this provider (repeatable)")
 
 
 def _probe_flags(parser: argparse.ArgumentParser, *, jobs: bool = True) -> None:
@@ -208,7 +224,9 @@ def _dispatch(args: argparse.Namespace) -> int:
                          force=getattr(args, "force", False),
                          report_format=getattr(args, "format", "text"),
                          dest=getattr(args, "dest", None),
-                         conflict=getattr(args, "conflict", None))
+                         conflict=getattr(args, "conflict", None),
+                         offline=getattr(args, "offline", None),
+                         providers=tuple(getattr(args, "provider", ())))
     with WorkLock(work) as lock:
         if lock.stale_owner:
             print(f"jforg: took over a stale lock in {work} ({lock.stale_owner}, no longer "

@@ -16,6 +16,7 @@ from typing import Literal
 import msgspec
 
 __all__ = [
+    "ENRICH_SCHEMA",
     "FILE_CLASSES",
     "PLAN_SCHEMA",
     "PROBE_SCHEMA",
@@ -23,6 +24,7 @@ __all__ = [
     "SCAN_SCHEMA",
     "AudioTrack",
     "BookMeta",
+    "EnrichRecord",
     "FileClass",
     "Header",
     "ItemError",
@@ -36,11 +38,13 @@ __all__ = [
     "SubtitleTrack",
     "Tags",
     "Technical",
+    "Work",
 ]
 
 SCAN_SCHEMA = "jforg.scan/1"
 PROBE_SCHEMA = "jforg.probe/1"
 PLAN_SCHEMA = "jforg.plan/1"
+ENRICH_SCHEMA = "jforg.enrich/1"
 
 FileClass = Literal["video", "audio", "book", "subtitle", "image", "nfo", "other", "folder"]
 FILE_CLASSES: tuple[str, ...] = ("video", "audio", "book", "subtitle", "image", "nfo", "other")
@@ -256,3 +260,45 @@ class PlanEntry(msgspec.Struct, frozen=True, omit_defaults=True):
     year: int | None = None
     season: int | None = None
     episodes: list[int] = []
+
+
+# --- enrich ------------------------------------------------------------------
+
+WorkKind = Literal["movie", "series", "album", "book"]
+
+
+class Work(msgspec.Struct, frozen=True, omit_defaults=True):
+    """A thing providers know: a movie, a series (with the seasons present),
+    an album or a book — and every file that belongs to it."""
+
+    kind: WorkKind
+    key: str  # folded identity, e.g. "movie|heat|1995"
+    title: str
+    year: int | None = None
+    artist: str | None = None  # album artist, or a book's author
+    isbn: str | None = None
+    seasons: dict[str, list[int]] = {}  # season number (as text) -> episodes present
+    files: list[str] = []  # wire paths, sorted
+
+
+class EnrichRecord(msgspec.Struct, frozen=True, omit_defaults=True):
+    """One work and what the providers said about it.
+
+    ``confidence`` is "none" when no provider was asked (offline, no key,
+    provider unavailable); ``skipped`` says which and why.
+    """
+
+    work: Work
+    confidence: Literal["strong", "medium", "low", "none"]
+    ids: dict[str, str] = {}
+    title: str | None = None
+    original_title: str | None = None
+    year: int | None = None
+    score: float | None = None
+    reasons: list[str] = []
+    candidates: list[dict[str, str]] = []
+    episode_titles: dict[str, str] = {}  # "S01E02" -> title
+    season_episodes: dict[str, list[int]] = {}  # season -> every episode the provider lists
+    artwork: dict[str, str] = {}  # poster, backdrop … -> URL
+    skipped: list[str] = []
+    errors: list[ItemError] = []

@@ -26,8 +26,8 @@ from pipeline.records import (
 )
 from pipeline.settings import Settings
 
-__all__ = ["STAGES", "Context", "StageResult", "run_pipeline", "run_probe", "run_report",
-           "run_scan"]
+__all__ = ["STAGES", "Context", "StageResult", "run_enrich", "run_pipeline", "run_probe",
+           "run_report", "run_scan"]
 
 
 class Context(msgspec.Struct, frozen=True):
@@ -42,6 +42,8 @@ class Context(msgspec.Struct, frozen=True):
     report_format: str = "text"  # what `jforg report` prints: text, json or html
     dest: str | None = None  # plan: where the organized library goes
     conflict: str | None = None  # plan: skip, rename or fail (default organize.conflict)
+    offline: bool | None = None  # enrich: ask no provider (default enrich.offline)
+    providers: tuple[str, ...] = ()  # enrich: only these providers
 
 
 class StageResult(msgspec.Struct, frozen=True):
@@ -113,6 +115,20 @@ def run_report(ctx: Context, libraries: Sequence[str]) -> StageResult:
     return StageResult("report", json_path, text.rstrip("\n").split("\n"), 0)
 
 
+def run_enrich(ctx: Context, libraries: Sequence[str]) -> StageResult:
+    from pipeline import enrich
+
+    manifest, stats = enrich.run(ctx.work, ctx.settings, offline=ctx.offline,
+                                 providers=ctx.providers)
+    kinds = ", ".join(f"{kind} {n}" for kind, n in sorted(stats.by_kind.items()))
+    lines = [f"enrich: {stats.works} works ({kinds or 'none'}), {stats.elapsed:.2f} s "
+             f"-> {display(str(manifest))}"]
+    if stats.skipped:
+        # Said once per run, not once per work: the stage goes on from the names.
+        lines.append("  providers skipped: " + "; ".join(stats.skipped))
+    return StageResult("enrich", manifest, lines, 0)
+
+
 def run_plan(ctx: Context, libraries: Sequence[str]) -> StageResult:
     from pipeline import plan
     from pipeline.errors import UsageError
@@ -159,6 +175,7 @@ def _error_lines(manifest: Path, schema: str, record_type: type[ScanRecord | Pro
 STAGES: list[tuple[str, Callable[[Context, Sequence[str]], StageResult]]] = [
     ("scan", run_scan),
     ("probe", run_probe),
+    ("enrich", run_enrich),
     ("report", run_report),
 ]
 
