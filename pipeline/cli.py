@@ -87,6 +87,9 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--conflict", choices=["skip", "rename", "fail"],
                       help="two files for one place, or an existing file there "
                            "(default organize.conflict)")
+    plan.add_argument("--accept", choices=["strong", "medium", "low"],
+                      help="lowest enrich confidence used without review "
+                           "(default enrich.confidence.accept)")
 
     verify = commands.add_parser("verify", parents=[common],
                                  help="list what breaks Jellyfin's naming in a library",
@@ -226,7 +229,8 @@ def _dispatch(args: argparse.Namespace) -> int:
                          dest=getattr(args, "dest", None),
                          conflict=getattr(args, "conflict", None),
                          offline=getattr(args, "offline", None),
-                         providers=tuple(getattr(args, "provider", ())))
+                         providers=tuple(getattr(args, "provider", ())),
+                         accept=getattr(args, "accept", None))
     with WorkLock(work) as lock:
         if lock.stale_owner:
             print(f"jforg: took over a stale lock in {work} ({lock.stale_owner}, no longer "

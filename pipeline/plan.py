@@ -31,10 +31,19 @@ from pipeline import naming
 from pipeline.errors import JforgError
 from pipeline.manifest import ManifestWriter, file_sha256, read_manifest
 from pipeline.paths import from_wire, to_wire
-from pipeline.records import PLAN_SCHEMA, PROBE_SCHEMA, PlanEntry, PlanKind, ProbeRecord
+from pipeline.records import (
+    ENRICH_SCHEMA,
+    PLAN_SCHEMA,
+    PROBE_SCHEMA,
+    EnrichRecord,
+    Parse,
+    PlanEntry,
+    PlanKind,
+    ProbeRecord,
+)
 from pipeline.settings import Settings
 
-__all__ = ["MANIFEST", "PlanStats", "decide", "run"]
+__all__ = ["MANIFEST", "PlanInputs", "PlanStats", "decide", "run"]
 
 MANIFEST = "plan.jsonl"
 _HARD_ERRORS = frozenset({"vanished", "unreadable", "permission_denied", "broken_symlink"})
@@ -71,21 +80,37 @@ def _skip(kind: PlanKind, reason: str) -> Decision:
     return Decision(kind, reason=reason)
 
 
-def decide(record: ProbeRecord, settings: Settings,
-           versions: frozenset[str] = frozenset()) -> Decision | None:
-    """The decision for a media file; None for sidecars, which follow their owner.
+_LEVELS = {"strong": 3, "medium": 2, "low": 1, "none": 0}
+
+
+class PlanInputs(msgspec.Struct, frozen=True):
+    """What the plan knows beyond one record.
 
     ``versions`` holds the movie paths (relative, unlabelled) that several
     files claim: those files are named as versions (`` - 2160p``,
     `` - [Director's Cut]``) so Jellyfin groups them under one movie.
+    ``matches`` maps a file (wire path) to its work's enrich record;
+    ``accept`` is the lowest confidence applied without review.
     """
+
+    versions: frozenset[str] = frozenset()
+    matches: dict[str, EnrichRecord] = {}
+    accept: str = "strong"
+
+
+_NOTHING = PlanInputs()
+
+
+def decide(record: ProbeRecord, settings: Settings,
+           inputs: PlanInputs = _NOTHING) -> Decision | None:
+    """The decision for a media file; None for sidecars, which follow their owner."""
     scan = record.scan
     if scan.error is not None:
         return _skip("other", f"not readable at scan: {scan.error.code}")
     if record.error is not None and record.error.code in _HARD_ERRORS:
         return _skip("other", f"not readable: {record.error.code}")
     if scan.cls == "video":
-        return _video(record, settings, versions)
+        return _video(record, settings, inputs)
     if scan.cls == "audio":
         return _audio(record, settings)
     if scan.cls == "book":
@@ -95,42 +120,83 @@ def decide(record: ProbeRecord, settings: Settings,
     return _skip("other", "not a media file")
 
 
-def _video(record: ProbeRecord, settings: Settings, versions: frozenset[str]) -> Decision:
+def _identity(record: ProbeRecord, inputs: PlanInputs) -> tuple[Parse | None, EnrichRecord | None,
+                                                                  str | None]:
+    """The parse to name a video from, the accepted match, or why it needs review."""
     parse = record.parse
+    match = inputs.matches.get(record.path)
+    if parse is None or match is None or match.confidence == "none":
+        return parse, None, None
+    if _LEVELS[match.confidence] < _LEVELS.get(inputs.accept, 3):
+        return parse, None, (f"needs review: enrich matched at {match.confidence} "
+                             f"confidence (plan --accept {match.confidence} to use it)")
+    changes: dict[str, object] = {"title": match.title or parse.title,
+                                  "year": match.year or parse.year}
+    if parse.type == "episode" and parse.absolute_episodes and match.season_episodes:
+        mapped = _absolute_to_season(parse.absolute_episodes, match.season_episodes)
+        if mapped is not None:
+            changes["season"], changes["episodes"] = mapped
+    return msgspec.structs.replace(parse, **changes), match, None
+
+
+def _absolute_to_season(absolute: list[int], seasons: dict[str, list[int]]
+                        ) -> tuple[int, list[int]] | None:
+    """Anime numbering: episode 15 of a 12 + 12 show is S02E03 (specials don't count)."""
+    offset = 0
+    for season in sorted(int(s) for s in seasons if int(s) > 0):
+        count = len(seasons[str(season)])
+        if offset < absolute[0] <= offset + count:
+            return season, [n - offset for n in absolute]
+        offset += count
+    return None
+
+
+def _video(record: ProbeRecord, settings: Settings, inputs: PlanInputs) -> Decision:
     rc = settings.naming.replace_chars
     ids = settings.naming.provider_ids_in_folders
+    versions = inputs.versions
     if record.role == "sample":
         return _skip("sample", f"sample ({record.role_reason or 'by name'})")
+    parse, match, review = _identity(record, inputs)
+    if review is not None:
+        return _skip("episode" if parse and parse.type == "episode" else "movie", review)
     if parse is None or not parse.title:
         return _skip("other", "unidentified: no title in the name or folders")
+    found = match.ids if match is not None else {}
+    tmdb, imdb, tvdb = found.get("tmdb"), found.get("imdb"), found.get("tvdb")
     path = from_wire(record.path)
     ext = os.path.splitext(path)[1].lower().lstrip(".")
     name = os.path.basename(path)
     if record.role not in (None, "main"):
         if parse.type == "episode":
-            base = naming.series_dir(parse.title, None, replace_chars=rc, ids_in_folders=ids)
+            base = naming.series_dir(parse.title, parse.year, replace_chars=rc,
+                                     ids_in_folders=ids, tvdb_id=tvdb, tmdb_id=tmdb)
         else:
             base = naming.movie_dir(parse.title, parse.year, replace_chars=rc,
-                                    ids_in_folders=ids)
+                                    ids_in_folders=ids, tmdb_id=tmdb, imdb_id=imdb)
         root = "shows" if parse.type == "episode" else "movies"
         rel = naming.extra_path(base, record.role or "extra", name, replace_chars=rc)
         return Decision("extra", root, rel, title=parse.title, year=parse.year)
     if parse.type == "episode":
         if parse.season is None or not parse.episodes:
             return _skip("episode", "episode without a season or episode number")
+        key = f"S{parse.season:02d}E{parse.episodes[0]:02d}"
+        episode_title = (match.episode_titles.get(key) if match is not None else None) \
+            or parse.episode_title
         rel = naming.episode_path(parse.title, parse.year, parse.season, parse.episodes, ext,
-                                  episode_title=parse.episode_title, replace_chars=rc,
-                                  ids_in_folders=ids)
+                                  episode_title=episode_title, replace_chars=rc,
+                                  ids_in_folders=ids, tvdb_id=tvdb, tmdb_id=tmdb)
         return Decision("episode", "shows", rel, title=parse.title, year=parse.year,
                         season=parse.season, episodes=list(parse.episodes))
     rel = naming.movie_path(parse.title, parse.year, ext, part=parse.part, replace_chars=rc,
-                            ids_in_folders=ids)
+                            ids_in_folders=ids, tmdb_id=tmdb, imdb_id=imdb)
     if rel in versions and parse.part is None:
         tech = record.technical
         label = (tech.resolution if tech is not None else None) or parse.screen_size
         if label or parse.edition:
             rel = naming.movie_path(parse.title, parse.year, ext, version=label,
-                                    edition=parse.edition, replace_chars=rc, ids_in_folders=ids)
+                                    edition=parse.edition, replace_chars=rc, ids_in_folders=ids,
+                                    tmdb_id=tmdb, imdb_id=imdb)
     return Decision("movie", "movies", rel, title=parse.title, year=parse.year)
 
 
@@ -224,8 +290,8 @@ class _Planner:
 
     def __init__(self, dest: str, settings: Settings, policy: Literal["skip", "rename", "fail"],
                  owner_dest: dict[str, str], folder_dest: dict[str, str],
-                 versions: frozenset[str] = frozenset()) -> None:
-        self.versions = versions
+                 inputs: PlanInputs = _NOTHING) -> None:
+        self.inputs = inputs
         self.dest = dest
         self.settings = settings
         self.policy = policy
@@ -241,7 +307,7 @@ class _Planner:
         return naming.join_under(os.path.join(self.dest, kind_root), decision.rel)
 
     def entries(self, record: ProbeRecord) -> list[PlanEntry]:
-        decision = decide(record, self.settings, self.versions)
+        decision = decide(record, self.settings, self.inputs)
         if decision is None:
             return [self._sidecar(record)]
         if decision.rel is None:
@@ -340,12 +406,32 @@ class _Planner:
         raise JforgError(f"{target}: no free name for a conflicting file")
 
 
+def _matches(work: Path) -> dict[str, EnrichRecord]:
+    """Each enriched file's work record, if enrich.jsonl belongs to this probe."""
+    path = work / "enrich.jsonl"
+    if not path.exists():
+        return {}
+    header, records = read_manifest(path, ENRICH_SCHEMA, EnrichRecord)
+    if header.inputs.get("probe.jsonl") != file_sha256(work / "probe.jsonl"):
+        return {}  # made from another probe: its files may have changed since
+    found: dict[str, EnrichRecord] = {}
+    for record in records:
+        if record.confidence == "none":
+            continue  # nothing to apply: the plan names from the parse anyway
+        for path_of in record.work.files:
+            found[path_of] = record
+    return found
+
+
 def run(work: Path, dest: str, settings: Settings, *,
-        conflict: Literal["skip", "rename", "fail"] | None = None) -> tuple[Path, PlanStats]:
+        conflict: Literal["skip", "rename", "fail"] | None = None,
+        accept: str | None = None) -> tuple[Path, PlanStats]:
     """Plan every file of ``work/probe.jsonl`` under ``dest`` into ``work/plan.jsonl``."""
     start = time.monotonic()
     dest = os.path.abspath(dest)
     policy = conflict or settings.organize.conflict
+    base = PlanInputs(matches=_matches(work),
+                      accept=accept or settings.enrich.confidence.accept)
     # Pass 1: which files and folders own sidecars; which movies come in versions.
     owners: set[str] = set()
     movies: dict[str, int] = {}
@@ -353,18 +439,19 @@ def run(work: Path, dest: str, settings: Settings, *,
         if record.sidecar is not None and record.sidecar.belongs_to is not None:
             owners.add(record.sidecar.belongs_to)
         if record.scan.cls == "video" and record.role in (None, "main"):
-            decision = decide(record, settings)
+            decision = decide(record, settings, base)
             if decision is not None and decision.kind == "movie" and decision.rel:
                 movies[decision.rel] = movies.get(decision.rel, 0) + 1
-    versions = frozenset(rel for rel, count in movies.items() if count > 1)
+    inputs = msgspec.structs.replace(
+        base, versions=frozenset(rel for rel, count in movies.items() if count > 1))
     del movies
     # Pass 2: where those owners go.
-    planner = _Planner(dest, settings, policy, {}, {}, versions)
+    planner = _Planner(dest, settings, policy, {}, {}, inputs)
     for record in _records(work):
         if record.path not in owners and to_wire(os.path.dirname(from_wire(record.path))) \
                 not in owners:
             continue
-        decision = decide(record, settings, versions)
+        decision = decide(record, settings, inputs)
         if decision is None or decision.rel is None or decision.kind == "extra":
             continue
         target = planner.absolute(decision)
@@ -375,8 +462,8 @@ def run(work: Path, dest: str, settings: Settings, *,
             planner.folder_dest.setdefault(folder, os.path.dirname(target))
     # Pass 3: every entry, in manifest order.
     out = work / MANIFEST
-    inputs = {"probe.jsonl": file_sha256(work / "probe.jsonl")}
-    with ManifestWriter[PlanEntry](out, PLAN_SCHEMA, inputs) as writer:
+    hashes = {"probe.jsonl": file_sha256(work / "probe.jsonl")}
+    with ManifestWriter[PlanEntry](out, PLAN_SCHEMA, hashes) as writer:
         for record in _records(work):
             writer.write_all(planner.entries(record))
         if planner.failures:

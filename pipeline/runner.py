@@ -44,6 +44,7 @@ class Context(msgspec.Struct, frozen=True):
     conflict: str | None = None  # plan: skip, rename or fail (default organize.conflict)
     offline: bool | None = None  # enrich: ask no provider (default enrich.offline)
     providers: tuple[str, ...] = ()  # enrich: only these providers
+    accept: str | None = None  # plan: lowest enrich confidence applied without review
 
 
 class StageResult(msgspec.Struct, frozen=True):
@@ -136,7 +137,8 @@ def run_plan(ctx: Context, libraries: Sequence[str]) -> StageResult:
     if not ctx.dest:
         raise UsageError("plan needs --dest DIR: the folder the organized library goes to")
     manifest, stats = plan.run(ctx.work, ctx.dest, ctx.settings,
-                               conflict=ctx.conflict)  # type: ignore[arg-type]
+                               conflict=ctx.conflict,  # type: ignore[arg-type]
+                               accept=ctx.accept)
     lines = [
         f"plan: {stats.moves} moves, {stats.skips} skips ({stats.in_place} already in place), "
         f"{stats.creates} creates, {stats.conflicts} conflicts, {stats.elapsed:.2f} s "

@@ -270,3 +270,71 @@ def test_two_cuts_of_one_movie_become_versions_jellyfin_groups(make_tree: MakeTr
                      "Movies/Blade Runner (1982)/Blade Runner (1982) - 2160p.mkv",
                      "Movies/Blade Runner (1982)/Blade Runner (1982) - [Final Cut].mkv"]
     assert _dest(entries["d/Heat (1995).mkv"], dest) == "Movies/Heat (1995)/Heat (1995).mkv"
+
+
+def _enriched(work: Path, records: list[tuple[str, dict[str, object]]]) -> None:
+    """Write an enrich.jsonl for the current probe: (file, EnrichRecord fields) per work."""
+    from pipeline.manifest import ManifestWriter, file_sha256
+    from pipeline.paths import to_wire
+    from pipeline.records import ENRICH_SCHEMA, EnrichRecord, Work
+
+    with ManifestWriter[EnrichRecord](work / "enrich.jsonl", ENRICH_SCHEMA,
+                                      {"probe.jsonl": file_sha256(work / "probe.jsonl")}) as out:
+        for path, fields in records:
+            out.write(EnrichRecord(work=Work("movie", path, "x", files=[to_wire(path)]),
+                                   **fields))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("confidence", "accept", "expected"), [
+    ("strong", None, "Movies/Heat (1995) [tmdbid-949]/Heat (1995) [tmdbid-949].mkv"),
+    ("medium", None, None),
+    ("medium", "medium", "Movies/Heat (1995) [tmdbid-949]/Heat (1995) [tmdbid-949].mkv"),
+    ("low", "medium", None),
+])
+def test_enrich_matches_name_the_movie_only_at_an_accepted_confidence(
+    make_tree: MakeTree, tmp_path: Path, confidence: str, accept: str | None,
+    expected: str | None,
+) -> None:
+    library = make_tree({"heat.mkv": 0})
+    work, dest = tmp_path / "work", tmp_path / "dest"
+    _plan(library, work, dest)
+    _enriched(work, [(str(library / "heat.mkv"), {
+        "confidence": confidence, "title": "Heat", "year": 1995, "ids": {"tmdb": "949"}})])
+    manifest, _ = plan.run(work, str(dest), _settings(), accept=accept)
+    _, entries = read_manifest(manifest, PLAN_SCHEMA, PlanEntry)
+    entry = next(e for e in entries if e.source)
+    if expected is None:
+        assert entry.action == "skip" and (entry.reason or "").startswith("needs review")
+    else:
+        assert _dest(entry, dest) == expected and (entry.title, entry.year) == ("Heat", 1995)
+
+
+def test_anime_absolute_numbers_map_to_seasons_through_the_providers_season_lists(
+    make_tree: MakeTree, tmp_path: Path
+) -> None:
+    name = "[SubsPlease] Hana no Kanata - 15 (1080p) [ABCD1234].mkv"
+    library = make_tree({name: 0})
+    work, dest = tmp_path / "work", tmp_path / "dest"
+    _plan(library, work, dest)
+    _enriched(work, [(str(library / name), {
+        "confidence": "strong", "title": "Hana no Kanata", "year": 2019,
+        "season_episodes": {"0": [1], "1": list(range(1, 13)), "2": list(range(1, 13))},
+        "episode_titles": {"S02E03": "Harbour"}})])
+    manifest, _ = plan.run(work, str(dest), _settings())
+    _, entries = read_manifest(manifest, PLAN_SCHEMA, PlanEntry)
+    entry = next(e for e in entries if e.source)
+    assert (entry.season, entry.episodes) == (2, [3])
+    assert _dest(entry, dest) == ("Shows/Hana no Kanata (2019)/Season 02/"
+                                  "Hana no Kanata (2019) S02E03 - Harbour.mkv")
+
+
+def test_an_enrich_manifest_of_an_older_probe_is_not_used(make_tree: MakeTree,
+                                                         tmp_path: Path) -> None:
+    library = make_tree({"heat.mkv": 0})
+    work, dest = tmp_path / "work", tmp_path / "dest"
+    _plan(library, work, dest)
+    _enriched(work, [(str(library / "heat.mkv"), {"confidence": "strong", "title": "Heat",
+                                                  "year": 1995})])
+    (library / "other.mkv").touch()
+    entries = _plan(library, work, dest)  # a new scan and probe: enrich.jsonl is stale
+    assert _dest(entries["heat.mkv"], dest) == "Movies/heat/heat.mkv"
