@@ -52,9 +52,9 @@ endif
 
 run: scan ## same as scan
 
-demo: setup ## generate a small demo library (real media via ffmpeg) and scan it
+demo: setup ## generate a small demo library (real media via ffmpeg) and scan it, offline
 	@if [ ! -d $(DEMO)/library ]; then $(BIN)/python -m benchmarks.libgen $(DEMO)/library --demo; fi
-	$(BIN)/jforg run $(DEMO)/library --work $(DEMO)/work $(ARGS) $(DONE_WITH_FAILURES)
+	$(BIN)/jforg run $(DEMO)/library --work $(DEMO)/work --offline $(ARGS) $(DONE_WITH_FAILURES)
 
 lint: $(STAMP) ## ruff and mypy
 	$(BIN)/ruff check pipeline tests benchmarks

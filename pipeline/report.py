@@ -21,7 +21,15 @@ import msgspec
 
 from pipeline import __version__
 from pipeline.manifest import file_sha256, read_header, read_manifest
-from pipeline.records import PLAN_SCHEMA, PROBE_SCHEMA, SCAN_SCHEMA, PlanEntry, ProbeRecord
+from pipeline.records import (
+    ENRICH_SCHEMA,
+    PLAN_SCHEMA,
+    PROBE_SCHEMA,
+    SCAN_SCHEMA,
+    EnrichRecord,
+    PlanEntry,
+    ProbeRecord,
+)
 from pipeline.report_model import (
     LIST_CAP,
     REPORT_SCHEMA,
@@ -120,6 +128,9 @@ def build(work: Path) -> Report:
               if (work / name).exists()}
     if (work / "scan.jsonl").exists():
         read_header(work / "scan.jsonl", SCAN_SCHEMA)
+    enriched, doubtful, enrich_errors = _enrich_summary(work, inputs.get("probe.jsonl"))
+    if (work / "enrich.jsonl").exists():
+        inputs["enrich.jsonl"] = file_sha256(work / "enrich.jsonl")
     kinds: dict[str, Totals] = {}
     totals = Totals()
     ident = Identification()
@@ -157,11 +168,18 @@ def build(work: Path) -> Report:
             continue
         if scan.cls in ("video", "audio", "book") and scan.error is None:
             verdict, why = _identify(record)
+            match = doubtful.get(record.path)
+            if match is not None and verdict == "identified":
+                # The name looked complete, but the provider was not sure which work it is.
+                verdict, why = "needs_review", f"enrich matched at {match[0]} confidence"
             setattr(ident, verdict, getattr(ident, verdict) + 1)
             if verdict == "unidentified":
                 unidentified.add(record.path)
             elif verdict == "needs_review":
-                review.add(_review_item(record, why or ""))
+                item = _review_item(record, why or "")
+                if match is not None:
+                    item.candidates = match[1]
+                review.add(item)
         if record.fingerprint and scan.size and scan.cls in ("video", "audio", "book"):
             # Empty files all hash alike; they are reported as errors, not as copies.
             fingerprints[record.fingerprint] = fingerprints.get(record.fingerprint, 0) + 1
@@ -182,17 +200,49 @@ def build(work: Path) -> Report:
         tool=__version__, inputs=inputs, roots=sorted(roots), totals=totals,
         kinds=dict(sorted(kinds.items())), identification=ident,
         review=review.items, unidentified=unidentified.items,
-        errors=_error_groups(errors),
+        errors=_error_groups(errors) + enrich_errors,
         distributions={name: dict(sorted(c.items(), key=lambda kv: (-kv[1], kv[0])))
                        for name, c in dist.items()},
         duplicates=duplicates, missing_episodes=missing.items,
         extras=extras.items, extras_by_role=dict(sorted(extras_by_role.items())),
-        plan=_plan_summary(work, inputs.get("probe.jsonl")), naming_issues=[], enriched=False,
+        plan=_plan_summary(work, inputs.get("probe.jsonl")), naming_issues=[], enriched=enriched,
         truncated={name: n for name, n in (
             ("review", review.dropped), ("unidentified", unidentified.dropped),
             ("extras", extras.dropped), ("duplicates", dup_dropped),
             ("missing_episodes", missing.dropped)) if n},
     )
+
+
+def _enrich_summary(work: Path, probe_hash: str | None
+                    ) -> tuple[bool, dict[str, tuple[str, list[str]]], list[ErrorGroup]]:
+    """Whether any provider answered; files of works matched below "strong" with their
+    candidates; enrich errors grouped by code. Empty when enrich.jsonl is absent or stale."""
+    path = work / "enrich.jsonl"
+    if not path.exists():
+        return False, {}, []
+    header, records = read_manifest(path, ENRICH_SCHEMA, EnrichRecord)
+    if header.inputs.get("probe.jsonl") != probe_hash:
+        return False, {}, []
+    enriched = False
+    doubtful: dict[str, tuple[str, list[str]]] = {}
+    groups: dict[str, tuple[ErrorGroup, _Capped[str]]] = {}
+    for record in records:
+        enriched = enriched or record.confidence != "none"
+        if record.confidence in ("medium", "low"):
+            candidates = [f"{c.get('title')} ({c.get('year') or '?'}) {c.get('provider')}:"
+                          f"{c.get('id')} score {c.get('score')}" for c in record.candidates]
+            for file in record.work.files:
+                doubtful[file] = (record.confidence, candidates)
+        for error in record.errors:
+            group, files = groups.setdefault(
+                error.code, (ErrorGroup("enrich", error.code, 0, error.message), _Capped[str]()))
+            group.count += 1
+            files.add(record.work.files[0] if record.work.files else record.work.title)
+    out = []
+    for group, files in groups.values():
+        group.files = files.items
+        out.append(group)
+    return enriched, doubtful, sorted(out, key=lambda g: g.code)
 
 
 def _plan_summary(work: Path, probe_hash: str | None) -> PlanSummary | None:

@@ -122,11 +122,16 @@ def run_enrich(ctx: Context, libraries: Sequence[str]) -> StageResult:
     manifest, stats = enrich.run(ctx.work, ctx.settings, offline=ctx.offline,
                                  providers=ctx.providers)
     kinds = ", ".join(f"{kind} {n}" for kind, n in sorted(stats.by_kind.items()))
-    lines = [f"enrich: {stats.works} works ({kinds or 'none'}), {stats.elapsed:.2f} s "
-             f"-> {display(str(manifest))}"]
+    sure = ", ".join(f"{level} {stats.confidence[level]}"
+                     for level in ("strong", "medium", "low", "none") if level in stats.confidence)
+    asked = ", ".join(f"{name} {n}" for name, n in sorted(stats.requests.items()))
+    lines = [f"enrich: {stats.works} works ({kinds or 'none'}); confidence: {sure or 'none'}; "
+             f"requests: {asked or 'none'}; {stats.elapsed:.2f} s -> {display(str(manifest))}"]
     if stats.skipped:
         # Said once per run, not once per work: the stage goes on from the names.
         lines.append("  providers skipped: " + "; ".join(stats.skipped))
+    for why in stats.disabled:
+        lines.append(f"  provider disabled for this run: {why}")
     return StageResult("enrich", manifest, lines, 0)
 
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 # Real tiny media made with ffmpeg (and books written in Python), once a session.
-pytest_plugins = ["tests.media_fixtures"]
+pytest_plugins = ["tests.media_fixtures", "tests.fake_server"]
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -20,13 +20,24 @@ REPO = Path(__file__).resolve().parent.parent
 MakeTree = Callable[[Mapping[Any, str | bytes | int]], Path]
 
 
+@pytest.fixture(scope="session")
+def offline_config(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("config")
+    config = folder / "offline.yaml"
+    config.write_text(f"enrich:\n  offline: true\ncache:\n  path: {folder / 'cache'}\n")
+    return config
+
+
 @pytest.fixture(autouse=True)
-def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                 offline_config: Path) -> Iterator[None]:
     """No test reads the developer's state dir, work folder, config or keys."""
-    for name in ("JFORG_WORK", "JFORG_CONFIG", "TMDB_API_KEY", "TMDB_BEARER_TOKEN",
-                 "JFORG_PROGRESS_INTERVAL"):
+    for name in ("JFORG_WORK", "TMDB_API_KEY", "TMDB_BEARER_TOKEN", "JFORG_PROGRESS_INTERVAL"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    # Tests never reach the real internet: every jforg they start is offline
+    # unless a test points the providers at its own fake server.
+    monkeypatch.setenv("JFORG_CONFIG", str(offline_config))
     yield
 
 
