@@ -242,3 +242,16 @@ def test_the_report_lists_ambiguous_works_with_their_candidates(
                                        "enrich matched at medium confidence")
     assert any("9976" in c for c in heat[0].candidates)
     assert any("949" in c for c in heat[0].candidates)
+
+
+def test_a_malformed_answer_is_an_error_for_that_work_and_is_asked_again_next_run(
+    providers: FakeServer, make_tree: MakeTree, tmp_path: Path
+) -> None:
+    work = _prepare(make_tree, tmp_path, {"Movies/Dune (2021)/Dune (2021).mkv": 0})
+    providers.fail("^/tmdb/3/search/movie", "malformed", times=1)
+    settings = _settings(providers, tmp_path, threads=1)
+    enrich.run(work, settings)
+    first = _records(work)["movie|dune|2021"]
+    assert first.confidence == "none" and [e.code for e in first.errors] == ["lookup_failed"]
+    enrich.run(work, settings)
+    assert _records(work)["movie|dune|2021"].confidence == "strong"
