@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import msgspec
+import pytest
 
 from benchmarks.libgen import make_library
 from pipeline import enrich, probe, scan
@@ -22,6 +23,7 @@ from tests import fake_coverart, fake_musicbrainz, fake_openlibrary, fake_tmdb
 from tests.fake_server import FakeServer
 
 
+@pytest.mark.timeout(1800)  # bound by the configured rate limits: minutes, by design
 def test_enrich_10k_library_against_fake_providers(tmp_path: Path,
                                                    record_figure: Callable[[str], None]) -> None:
     library = tmp_path / "library"
