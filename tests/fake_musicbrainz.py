@@ -27,18 +27,17 @@ group are MusicBrainz's; every ``00000000-…`` MBID is made up):
 
 from __future__ import annotations
 
-import json
 import re
-import unicodedata
 from collections.abc import Mapping
 from typing import Any, Final
+
+from tests.fake_server import first, fold, json_response
 
 __all__ = ["ARTISTS", "QUERIES", "RELEASES", "USER_AGENT_MARK", "QuerySyntaxError", "handle",
            "parse_query"]
 
 USER_AGENT_MARK: Final = "jforg/"
 
-_JSON: Final = {"Content-Type": "application/json; charset=utf-8"}
 _HELP: Final = "For usage, please see: https://musicbrainz.org/development/mmd"
 
 
@@ -157,19 +156,8 @@ def parse_query(query: str) -> dict[str, str]:
     return {k: " ".join(v) for k, v in fields.items()}
 
 
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.casefold())
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return " ".join(re.sub(r"[^\w]+", " ", text).split())
-
-
 def _json(status: int, body: Any) -> tuple[int, dict[str, str], bytes]:
-    return status, dict(_JSON), json.dumps(body, ensure_ascii=False).encode()
-
-
-def _one(query: Mapping[str, list[str]], name: str) -> str | None:
-    values = query.get(name)
-    return values[0] if values else None
+    return json_response(body, status)
 
 
 def _credit(r: dict[str, Any], full: bool) -> list[dict[str, Any]]:
@@ -202,7 +190,7 @@ def _group(r: dict[str, Any], full: bool) -> dict[str, Any]:
 
 
 def _search(query: Mapping[str, list[str]]) -> tuple[int, dict[str, str], bytes]:
-    raw = _one(query, "query") or ""
+    raw = first(query, "query") or ""
     try:
         fields = parse_query(raw)
     except QuerySyntaxError as exc:
@@ -212,16 +200,16 @@ def _search(query: Mapping[str, list[str]]) -> tuple[int, dict[str, str], bytes]
     artist = next((fields[k] for k in ("artist", "artistname") if k in fields), "")
     found = []
     for r in RELEASES.values():
-        if title and _fold(title) not in _fold(r["title"]):
+        if title and fold(title) not in fold(r["title"]):
             continue
         names = [_credit_name(r), *(ARTISTS[k]["name"] for k, _ in r["credit"])]
-        if artist and not any(_fold(artist) in _fold(n) for n in names):
+        if artist and not any(fold(artist) in fold(n) for n in names):
             continue
-        score = 100 if _fold(title) == _fold(r["title"]) else 80
+        score = 100 if fold(title) == fold(r["title"]) else 80
         found.append((score, r))
     found.sort(key=lambda sr: (-sr[0], sr[1]["date"]))
-    limit = int(_one(query, "limit") or "25")
-    offset = int(_one(query, "offset") or "0")
+    limit = int(first(query, "limit") or "25")
+    offset = int(first(query, "offset") or "0")
     releases = [{
         "id": r["id"], "score": score, "status-id": "4e304316-386d-3409-af2e-78857eec5cfe",
         "count": 1, "title": r["title"], "status": "Official",
@@ -237,7 +225,7 @@ def _search(query: Mapping[str, list[str]]) -> tuple[int, dict[str, str], bytes]
 
 
 def _lookup(r: dict[str, Any], query: Mapping[str, list[str]]) -> dict[str, Any]:
-    inc = set(re.split(r"[\s+]+", _one(query, "inc") or ""))
+    inc = set(re.split(r"[\s+]+", first(query, "inc") or ""))
     body: dict[str, Any] = {
         "id": r["id"], "title": r["title"], "status": "Official",
         "status-id": "4e304316-386d-3409-af2e-78857eec5cfe", "quality": "normal",

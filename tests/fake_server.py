@@ -21,6 +21,7 @@ import re
 import socket
 import threading
 import time
+import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -40,8 +41,22 @@ FAULT_KINDS = frozenset({"429", "500", "503", "401", "slow", "malformed", "drop"
 
 def json_response(value: Any, status: int = 200,
                   headers: Mapping[str, str] | None = None) -> Response:
-    return status, {"Content-Type": "application/json", **(headers or {})}, \
-        json.dumps(value).encode()
+    # UTF-8 as the real APIs send it, not \u escapes: matching must survive accents.
+    return status, {"Content-Type": "application/json; charset=utf-8", **(headers or {})}, \
+        json.dumps(value, ensure_ascii=False).encode()
+
+
+def fold(text: str) -> str:
+    """How the fake catalogues compare titles: casefolded, no accents or punctuation."""
+    text = unicodedata.normalize("NFKD", text.casefold())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[^\w]+", " ", text).split())
+
+
+def first(query: Mapping[str, list[str]], name: str) -> str | None:
+    """The first value of a query parameter, as most APIs read it."""
+    values = query.get(name)
+    return values[0] if values else None
 
 
 @dataclass(frozen=True)

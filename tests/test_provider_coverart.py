@@ -3,38 +3,16 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Mapping
 
 import pytest
 
-from pipeline.providers.base import Candidate, LookupFailed, Provider, ProviderUnusable
+from pipeline.providers.base import Candidate, LookupFailed, Provider
 from pipeline.providers.coverart import PROVIDER
 from pipeline.records import Work
 from tests import fake_coverart
 from tests.fake_coverart import NO_ART, OK_COMPUTER, THRILLER
-
-Handler = Callable[[str, dict[str, list[str]], Mapping[str, str]], tuple[int, dict[str, str],
-                                                                       bytes]]
-
-
-class HandlerClient:
-    """A JsonClient that calls a fake handler directly and records each request."""
-
-    def __init__(self, handler: Handler) -> None:
-        self.handler = handler
-        self.requests: list[str] = []
-
-    def get_json(self, path: str, params: Mapping[str, str] | None = None) -> Any:
-        self.requests.append(path)
-        status, _, body = self.handler(path, {k: [v] for k, v in (params or {}).items()}, {})
-        if status == 404:
-            return None
-        if status in (401, 403):
-            raise ProviderUnusable(f"HTTP {status}")
-        assert status == 200, (status, body)
-        return json.loads(body)
-
+from tests.handler_client import HandlerClient
 
 ALBUM = Work(kind="album", key="album|radiohead|ok computer", title="OK Computer",
              artist="Radiohead", year=1997)
@@ -57,13 +35,13 @@ def test_provider_serves_albums_only() -> None:
 def test_lookup_cannot_search_and_returns_nothing() -> None:
     client = HandlerClient(fake_coverart.handle)
     assert PROVIDER.lookup(client, ALBUM) == []
-    assert client.requests == []
+    assert client.paths == []
 
 
 def test_details_fills_the_front_url_from_the_1200_thumbnail_of_the_front_image() -> None:
     client = HandlerClient(fake_coverart.handle)
     done = PROVIDER.details(client, mb_candidate(OK_COMPUTER), ALBUM)
-    assert client.requests == [f"/release/{OK_COMPUTER}"]
+    assert client.paths == [f"/release/{OK_COMPUTER}"]
     assert done.artwork == {"front": "https://coverartarchive.org/release/"
                                      f"{OK_COMPUTER}/829521837-1200.jpg"}
     assert done.ids == mb_candidate(OK_COMPUTER).ids
@@ -97,7 +75,7 @@ def test_a_candidate_without_a_release_id_is_returned_without_a_request() -> Non
     client = HandlerClient(fake_coverart.handle)
     candidate = mb_candidate(None)
     assert PROVIDER.details(client, candidate, ALBUM) is candidate
-    assert client.requests == []
+    assert client.paths == []
 
 
 def test_a_malformed_listing_fails_this_lookup_only() -> None:

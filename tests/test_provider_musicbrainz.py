@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Mapping
-from typing import Any
+from collections.abc import Iterator
 from urllib.parse import parse_qs, urlencode
 
 import pytest
@@ -13,34 +12,13 @@ from pipeline.providers import musicbrainz
 from pipeline.providers.base import Candidate, LookupFailed, ProviderUnusable
 from pipeline.records import Work
 from tests import fake_musicbrainz as fake
-
-Handler = Callable[[str, Mapping[str, list[str]], Mapping[str, str]],
-                   tuple[int, dict[str, str], bytes]]
+from tests.handler_client import HandlerClient
 
 AGENT = {"User-Agent": "jforg/0.1 ( https://example.invalid/jforg )"}
 OK_COMPUTER_GROUP = "b1392450-e666-3926-a536-22c65f834433"
 RADIOHEAD = "a74b1b7f-71a5-4011-9441-d0b5e4122711"
 
 
-class HandlerClient:
-    """A JsonClient that calls a fake handler directly, as net.Client would over HTTP."""
-
-    def __init__(self, handler: Handler, headers: Mapping[str, str] | None = None) -> None:
-        self.handler = handler
-        self.headers = dict(headers or {})
-        self.calls: list[tuple[str, dict[str, str]]] = []
-
-    def get_json(self, path: str, params: Mapping[str, str] | None = None) -> Any:
-        self.calls.append((path, dict(params or {})))
-        status, _, body = self.handler(path, parse_qs(urlencode(dict(params or {}))),
-                                       self.headers)
-        if status == 200:
-            return json.loads(body)
-        if status == 404:
-            return None
-        if status in (401, 403):
-            raise ProviderUnusable(f"{status}: {json.loads(body).get('error')}")
-        raise LookupFailed(f"{status}: {json.loads(body).get('error')}")
 
 
 @pytest.fixture

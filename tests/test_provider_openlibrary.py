@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Mapping
 
 import pytest
 
@@ -12,28 +11,7 @@ from pipeline.providers.base import LookupFailed, Provider, ProviderUnusable
 from pipeline.providers.openlibrary import PROVIDER
 from pipeline.records import Work
 from tests import fake_openlibrary
-
-Handler = Callable[[str, dict[str, list[str]], Mapping[str, str]], tuple[int, dict[str, str],
-                                                                       bytes]]
-
-
-class HandlerClient:
-    """A JsonClient that calls a fake handler directly and records each request."""
-
-    def __init__(self, handler: Handler) -> None:
-        self.handler = handler
-        self.requests: list[tuple[str, dict[str, str]]] = []
-
-    def get_json(self, path: str, params: Mapping[str, str] | None = None) -> Any:
-        params = dict(params or {})
-        self.requests.append((path, params))
-        status, _, body = self.handler(path, {k: [v] for k, v in params.items()}, {})
-        if status == 404:
-            return None
-        if status in (401, 403):
-            raise ProviderUnusable(f"HTTP {status}")
-        assert status == 200, (status, body)
-        return json.loads(body)
+from tests.handler_client import HandlerClient
 
 
 def book(title: str, artist: str | None = None, isbn: str | None = None) -> Work:
@@ -49,8 +27,8 @@ def test_provider_serves_books_only() -> None:
 def test_isbn_lookup_finds_dune_with_year_author_ids_and_cover() -> None:
     client = HandlerClient(fake_openlibrary.handle)
     [dune] = PROVIDER.lookup(client, book("whatever", isbn="9780441013593"))
-    assert client.requests[0][0] == "/search.json"
-    assert client.requests[0][1]["isbn"] == "9780441013593"
+    assert client.calls[0][0] == "/search.json"
+    assert client.calls[0][1]["isbn"] == "9780441013593"
     assert dune.provider == "openlibrary"
     assert dune.kind == "book"
     assert (dune.id, dune.title, dune.year, dune.artist) == ("OL893415W", "Dune", 1965,
@@ -64,13 +42,13 @@ def test_unknown_isbn_falls_back_to_title_and_author() -> None:
     client = HandlerClient(fake_openlibrary.handle)
     found = PROVIDER.lookup(client, book("The Hobbit", "Tolkien", isbn="9780000000002"))
     assert [c.id for c in found] == ["OL27482W"]
-    assert [r[1].get("isbn") for r in client.requests] == ["9780000000002", None]
+    assert [r[1].get("isbn") for r in client.calls] == ["9780000000002", None]
 
 
 def test_title_and_author_search_asks_for_the_fields_it_needs() -> None:
     client = HandlerClient(fake_openlibrary.handle)
     [hobbit] = PROVIDER.lookup(client, book("the hobbit", "j.r.r. tolkien"))
-    _, params = client.requests[0]
+    _, params = client.calls[0]
     assert params == {"title": "the hobbit", "author": "j.r.r. tolkien",
                       "fields": "key,title,author_name,first_publish_year,cover_i,edition_key,isbn",
                       "limit": "8"}
@@ -101,7 +79,7 @@ def test_details_returns_the_candidate_unchanged() -> None:
     client = HandlerClient(fake_openlibrary.handle)
     [dune] = PROVIDER.lookup(client, book("Dune", "Herbert"))
     assert PROVIDER.details(client, dune, book("Dune")) is dune
-    assert len(client.requests) == 1
+    assert len(client.calls) == 1
 
 
 def test_a_malformed_answer_fails_this_lookup_only() -> None:

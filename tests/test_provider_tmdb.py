@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
-from typing import Any
-from urllib.parse import parse_qs, urlencode
+from collections.abc import Mapping
 
 import pytest
 
@@ -13,32 +11,7 @@ from pipeline.providers import tmdb
 from pipeline.providers.base import Candidate, LookupFailed, ProviderUnusable
 from pipeline.records import Work
 from tests import fake_tmdb
-
-Handler = Callable[[str, Mapping[str, list[str]], Mapping[str, str]],
-                   tuple[int, dict[str, str], bytes]]
-
-
-class HandlerClient:
-    """A JsonClient that calls a fake handler directly, as net.Client would over HTTP."""
-
-    def __init__(self, handler: Handler, params: Mapping[str, str] | None = None,
-                 headers: Mapping[str, str] | None = None) -> None:
-        self.handler = handler
-        self.params = dict(params or {})
-        self.headers = dict(headers or {})
-        self.calls: list[tuple[str, dict[str, str]]] = []
-
-    def get_json(self, path: str, params: Mapping[str, str] | None = None) -> Any:
-        sent = {**(params or {}), **self.params}
-        self.calls.append((path, dict(params or {})))
-        status, _, body = self.handler(path, parse_qs(urlencode(sent)), self.headers)
-        if status == 200:
-            return json.loads(body)
-        if status == 404:
-            return None
-        if status in (401, 403):
-            raise ProviderUnusable(f"{status}: {json.loads(body).get('status_message')}")
-        raise LookupFailed(f"{status}")
+from tests.handler_client import HandlerClient
 
 
 @pytest.fixture
