@@ -48,6 +48,8 @@ CHAINS: dict[str, tuple[str, ...]] = {
     "book": ("openlibrary",),
 }
 _CANDIDATES_KEPT = 5
+CHAINS_FIRST_OF = {kind: chain[0] for kind, chain in CHAINS.items()}
+CHAINS_FIRST = sorted(set(CHAINS_FIRST_OF.values()))
 
 
 class EnrichStats(msgspec.Struct):
@@ -234,10 +236,20 @@ def run(work: Path, settings: Settings, *, offline: bool | None = None,
                     _count(stats, record)
                     writer.write(record)
             else:
-                with ThreadPoolExecutor(max(1, settings.enrich.threads)) as pool:
-                    for record in pool.map(lookups.enrich, works):
+                # One pool per provider: eight books waiting on OpenLibrary's 1/s
+                # must not hold every thread while TMDB could be answering movies.
+                pools = {name: ThreadPoolExecutor(max(1, settings.enrich.threads))
+                         for name in CHAINS_FIRST}
+                try:
+                    futures = [pools[CHAINS_FIRST_OF[w.kind]].submit(lookups.enrich, w)
+                               for w in works]
+                    for future in futures:
+                        record = future.result()
                         _count(stats, record)
                         writer.write(record)
+                finally:
+                    for pool in pools.values():
+                        pool.shutdown(wait=True, cancel_futures=True)
     finally:
         if session is not None:
             session.close()
