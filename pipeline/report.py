@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
-import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -43,6 +42,7 @@ from pipeline.report_model import (
     ReviewItem,
     Totals,
 )
+from pipeline.works import fold
 
 __all__ = ["build", "run", "work_key"]
 
@@ -57,7 +57,7 @@ def work_key(record: ProbeRecord) -> list[str]:
     parse = record.parse
     if parse is None or not parse.title or record.role not in (None, "main"):
         return []
-    title = _fold(parse.title)
+    title = fold(parse.title)
     if parse.type == "episode" and parse.season is not None and parse.episodes:
         return [f"{title} S{parse.season:02d}E{e:02d}" for e in parse.episodes]
     if parse.type == "movie":
@@ -66,11 +66,6 @@ def work_key(record: ProbeRecord) -> list[str]:
         return [f"{title}{suffix}{part}"]
     return []
 
-
-def _fold(text: str) -> str:
-    # "breaking bad" and "Breaking Bad" are one series; keep letters of any script.
-    kept = "".join(c if c.isalnum() else " " for c in unicodedata.normalize("NFKC", text))
-    return " ".join(kept.casefold().split())
 
 
 T = TypeVar("T")
@@ -188,7 +183,7 @@ def build(work: Path) -> Report:
         parse = record.parse
         if parse is not None and parse.type == "episode" and parse.title and \
                 parse.season is not None and parse.episodes and record.role in (None, "main"):
-            series = _fold(parse.title)
+            series = fold(parse.title)
             series_names.setdefault(series, parse.title)
             seasons.setdefault((series, parse.season), set()).update(parse.episodes)
 
