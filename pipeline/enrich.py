@@ -254,7 +254,8 @@ def run(work: Path, settings: Settings, *, offline: bool | None = None,
         if session is not None:
             session.close()
     if lookups is not None:
-        stats.disabled = [f"{n}: {why}" for n, why in sorted(lookups.disabled.items())]
+        stats.disabled = [why if why.startswith(f"{n}:") else f"{n}: {why}"
+                          for n, why in sorted(lookups.disabled.items())]
     stats.requests = {n: c.stats.network for n, c in clients.items()}
     stats.elapsed = time.monotonic() - start
     return out, stats
