@@ -131,7 +131,7 @@ def _probe_flags(parser: argparse.ArgumentParser, *, jobs: bool = True) -> None:
                         help="probe every file again instead of reusing unchanged records")
 
 
-def _flags(args: argparse.Namespace, base_exclude: Sequence[str]) -> dict[str, Any]:
+def _flags(args: argparse.Namespace) -> dict[str, Any]:
     jobs = getattr(args, "jobs", None)
     flags: dict[str, Any] = {
         "scan.min_size": getattr(args, "min_size", None),
@@ -141,8 +141,6 @@ def _flags(args: argparse.Namespace, base_exclude: Sequence[str]) -> dict[str, A
         "probe.backend": getattr(args, "backend", None),
         "probe.scheduler": getattr(args, "scheduler", None),
     }
-    if getattr(args, "exclude", None):
-        flags["scan.exclude"] = [*base_exclude, *args.exclude]
     return flags
 
 
@@ -218,8 +216,14 @@ def _dispatch(args: argparse.Namespace) -> int:
     from pipeline.workdir import WorkLock, remember_work, resolve_work
 
     config = Path(args.config) if args.config else None
-    settings = load_settings(config)
-    settings = load_settings(config, flags=_flags(args, settings.scan.exclude))
+    settings = load_settings(config, flags=_flags(args))
+    if getattr(args, "exclude", None):
+        # --exclude adds to the configured globs rather than replacing them.
+        import msgspec
+
+        scan = msgspec.structs.replace(settings.scan,
+                                       exclude=[*settings.scan.exclude, *args.exclude])
+        settings = msgspec.structs.replace(settings, scan=scan)
     libraries = getattr(args, "libraries", [])
     work = resolve_work(args.work, libraries)
     ctx = runner.Context(work=work, settings=settings, out=sys.stdout, err=sys.stderr,
