@@ -19,8 +19,10 @@ import msgspec
 import pytest
 
 from benchmarks.libgen import make_library
-from pipeline import enrich, probe, scan
-from pipeline.settings import Settings
+from pipeline.core.settings import Settings
+from pipeline.enrich import stage as enrich
+from pipeline.probe import stage as probe
+from pipeline.scan import stage as scan
 from tests import fake_coverart, fake_musicbrainz, fake_openlibrary, fake_tmdb
 from tests.fake_server import FakeServer
 

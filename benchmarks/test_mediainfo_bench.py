@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.mediainfo import technical
+from pipeline.probe.mediainfo import technical
 from tests.media_fixtures import build_media
 
 SPEEDS = (0.0, 0.5)

@@ -19,8 +19,8 @@ from typing import Any
 import guessit
 import pytest
 
-import pipeline.parse
-from pipeline.parse import parse_video, warm
+import pipeline.probe.parse
+from pipeline.probe.parse import parse_video, warm
 
 N_NAMES = 2000
 ROUNDS = 3
@@ -102,16 +102,16 @@ def _bare_loop(strings: list[str]) -> float:
 
 def _guessit_calls_per_name(names: list[str], monkeypatch: pytest.MonkeyPatch) -> float:
     calls = 0
-    real = pipeline.parse._guess
+    real = pipeline.probe.parse._guess
 
     def counting(text: str) -> dict[str, Any]:
         nonlocal calls
         calls += 1
         return real(text)
 
-    pipeline.parse._folder_reading.cache_clear()
+    pipeline.probe.parse._folder_reading.cache_clear()
     with monkeypatch.context() as patch:
-        patch.setattr(pipeline.parse, "_guess", counting)
+        patch.setattr(pipeline.probe.parse, "_guess", counting)
         for name in names:
             parse_video(f"{ROOT}/{name}", ROOT)
     return calls / len(names)
@@ -132,7 +132,7 @@ def test_parse_2000_names_against_bare_guessit(benchmark, monkeypatch: pytest.Mo
     def setup() -> None:
         bare_files.append(_bare_loop(files))
         # Each round starts cold, as a worker's first batch does.
-        pipeline.parse._folder_reading.cache_clear()
+        pipeline.probe.parse._folder_reading.cache_clear()
 
     def run() -> None:
         for path in paths:

@@ -17,8 +17,9 @@ import msgspec
 import pytest
 
 from benchmarks.libgen import make_library
-from pipeline import probe, scan
-from pipeline.settings import Settings
+from pipeline.core.settings import Settings
+from pipeline.probe import stage as probe
+from pipeline.scan import stage as scan
 
 
 def _settings(jobs: int) -> Settings:

@@ -16,9 +16,9 @@ import pytest
 
 from benchmarks.conftest import jforg_argv, run_command
 from benchmarks.libgen import _plan, classify
-from pipeline.manifest import ManifestWriter
-from pipeline.paths import sort_key
-from pipeline.records import (
+from pipeline.core.manifest import ManifestWriter
+from pipeline.core.paths import sort_key
+from pipeline.core.records import (
     PROBE_SCHEMA,
     SCAN_SCHEMA,
     AudioTrack,

@@ -15,7 +15,7 @@ from types import FrameType
 from typing import Any
 
 from pipeline import __version__
-from pipeline.errors import EXIT_INTERRUPTED, JforgError
+from pipeline.core.errors import EXIT_INTERRUPTED, JforgError
 
 __all__ = ["build_parser", "main"]
 
@@ -191,8 +191,8 @@ def _progress_interval() -> float:
 def _verify(args: argparse.Namespace) -> int:
     import os
 
-    from pipeline.errors import UsageError
-    from pipeline.verify import format_text, to_json, verify
+    from pipeline.core.errors import UsageError
+    from pipeline.plan.verify import format_text, to_json, verify
 
     if not os.path.isdir(args.directory):
         raise UsageError(f"{args.directory}: not a folder")
@@ -212,8 +212,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _verify(args)  # reads a library, writes nothing: no work folder, no lock
 
     from pipeline import runner
-    from pipeline.settings import load_settings
-    from pipeline.workdir import WorkLock, remember_work, resolve_work
+    from pipeline.core.settings import load_settings
+    from pipeline.core.workdir import WorkLock, remember_work, resolve_work
 
     config = Path(args.config) if args.config else None
     settings = load_settings(config, flags=_flags(args))

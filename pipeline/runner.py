@@ -13,18 +13,18 @@ from typing import TextIO
 
 import msgspec
 
-from pipeline import scan
-from pipeline.errors import EXIT_FAILED_ITEMS, EXIT_OK
-from pipeline.paths import display
-from pipeline.progress import Progress, human_bytes
-from pipeline.records import (
+from pipeline.core.errors import EXIT_FAILED_ITEMS, EXIT_OK
+from pipeline.core.paths import display
+from pipeline.core.progress import Progress, human_bytes
+from pipeline.core.records import (
     FILE_CLASSES,
     PROBE_SCHEMA,
     SCAN_SCHEMA,
     ProbeRecord,
     ScanRecord,
 )
-from pipeline.settings import Settings
+from pipeline.core.settings import Settings
+from pipeline.scan import stage as scan
 
 __all__ = ["STAGES", "Context", "StageResult", "run_enrich", "run_pipeline", "run_probe",
            "run_report", "run_scan"]
@@ -81,7 +81,7 @@ def run_scan(ctx: Context, libraries: Sequence[str]) -> StageResult:
 
 
 def run_probe(ctx: Context, libraries: Sequence[str]) -> StageResult:
-    from pipeline import probe
+    from pipeline.probe import stage as probe
 
     with Progress("probe", stream=ctx.err, interval=ctx.progress_interval) as progress:
         manifest, stats = probe.run(
@@ -102,8 +102,8 @@ def run_probe(ctx: Context, libraries: Sequence[str]) -> StageResult:
 
 
 def run_report(ctx: Context, libraries: Sequence[str]) -> StageResult:
-    from pipeline import report
-    from pipeline.report_text import render_text
+    from pipeline.report import stage as report
+    from pipeline.report.text import render_text
 
     result, json_path, html_path = report.run(ctx.work)
     if ctx.report_format == "json":
@@ -117,7 +117,7 @@ def run_report(ctx: Context, libraries: Sequence[str]) -> StageResult:
 
 
 def run_enrich(ctx: Context, libraries: Sequence[str]) -> StageResult:
-    from pipeline import enrich
+    from pipeline.enrich import stage as enrich
 
     manifest, stats = enrich.run(ctx.work, ctx.settings, offline=ctx.offline,
                                  providers=ctx.providers)
@@ -136,8 +136,8 @@ def run_enrich(ctx: Context, libraries: Sequence[str]) -> StageResult:
 
 
 def run_plan(ctx: Context, libraries: Sequence[str]) -> StageResult:
-    from pipeline import plan
-    from pipeline.errors import UsageError
+    from pipeline.core.errors import UsageError
+    from pipeline.plan import stage as plan
 
     if not ctx.dest:
         raise UsageError("plan needs --dest DIR: the folder the organized library goes to")
@@ -158,7 +158,7 @@ def run_plan(ctx: Context, libraries: Sequence[str]) -> StageResult:
 
 def _error_lines(manifest: Path, schema: str, record_type: type[ScanRecord | ProbeRecord]
                  ) -> list[str]:
-    from pipeline.manifest import read_manifest
+    from pipeline.core.manifest import read_manifest
 
     lines: list[str] = []
     shown = 0

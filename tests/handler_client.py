@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
-from pipeline.providers.base import LookupFailed, ProviderUnusable
+from pipeline.core.errors import LookupFailed, ProviderUnusable
 
 __all__ = ["Handler", "HandlerClient"]
 

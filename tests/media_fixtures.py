@@ -234,7 +234,7 @@ def unreadable_code(function: Callable[[str], object], source: Path) -> str | No
     the failure is the file's own, not a parent's (pytest's tmp folders are
     0700).
     """
-    from pipeline.errors import ItemFailure
+    from pipeline.core.errors import ItemFailure
 
     folder = Path(tempfile.mkdtemp(prefix="jforg-locked-"))
     try:
@@ -254,7 +254,7 @@ def unreadable_code(function: Callable[[str], object], source: Path) -> str | No
 
 
 def _call_as_nobody(function: Callable[[str], object], path: str) -> str | None:
-    from pipeline.errors import ItemFailure
+    from pipeline.core.errors import ItemFailure
 
     read_end, write_end = os.pipe()
     pid = os.fork()

@@ -1,4 +1,4 @@
-"""pipeline.books on EPUB, PDF and CBZ files written by tests/media_fixtures.py."""
+"""pipeline.probe.books on EPUB, PDF and CBZ files written by tests/media_fixtures.py."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import books
-from pipeline.books import book_meta, normalise_isbn
-from pipeline.errors import ItemFailure
-from pipeline.records import BookMeta
+from pipeline.core.errors import ItemFailure
+from pipeline.core.records import BookMeta
+from pipeline.probe import books
+from pipeline.probe.books import book_meta, normalise_isbn
 from tests.media_fixtures import (
     BOOK,
     BOOK_CREATORS,

@@ -118,7 +118,7 @@ def test_a_second_run_on_a_locked_work_folder_exits_3(run_jforg: Run, make_tree:
     work = tmp_path / "w"
     holder = subprocess.Popen(
         [sys.executable, "-c",
-         "import sys,time; from pathlib import Path; from pipeline.workdir import WorkLock;"
+         "import sys,time; from pathlib import Path; from pipeline.core.workdir import WorkLock;"
          "WorkLock(Path(sys.argv[1])).__enter__(); print('locked', flush=True); time.sleep(60)",
          str(work)], stdout=subprocess.PIPE, text=True, cwd=REPO)
     try:

@@ -9,11 +9,14 @@ from pathlib import Path
 import msgspec
 import pytest
 
-from pipeline import enrich, probe, scan
-from pipeline.manifest import read_manifest
-from pipeline.records import ENRICH_SCHEMA, EnrichRecord, Parse, ProbeRecord, ScanRecord, Tags
-from pipeline.settings import Settings
-from pipeline.works import fold, group_works
+from pipeline.core.manifest import read_manifest
+from pipeline.core.records import ENRICH_SCHEMA, EnrichRecord, Parse, ProbeRecord, ScanRecord, Tags
+from pipeline.core.settings import Settings
+from pipeline.core.titles import fold
+from pipeline.enrich import stage as enrich
+from pipeline.enrich.works import group_works
+from pipeline.probe import stage as probe
+from pipeline.scan import stage as scan
 from tests.conftest import MakeTree
 
 Run = Callable[..., subprocess.CompletedProcess[str]]

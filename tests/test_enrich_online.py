@@ -15,10 +15,12 @@ import msgspec
 import pytest
 
 from benchmarks.media import can_make, make_media
-from pipeline import enrich, probe, scan
-from pipeline.manifest import read_manifest
-from pipeline.records import ENRICH_SCHEMA, EnrichRecord
-from pipeline.settings import Settings
+from pipeline.core.manifest import read_manifest
+from pipeline.core.records import ENRICH_SCHEMA, EnrichRecord
+from pipeline.core.settings import Settings
+from pipeline.enrich import stage as enrich
+from pipeline.probe import stage as probe
+from pipeline.scan import stage as scan
 from tests import fake_coverart, fake_musicbrainz, fake_openlibrary, fake_tmdb
 from tests.conftest import MakeTree
 from tests.fake_server import FakeServer
@@ -177,7 +179,7 @@ def test_keys_and_tokens_are_never_stored_or_printed(
     providers: FakeServer, make_tree: MakeTree, tmp_path: Path,
     capfd: pytest.CaptureFixture[str], secret: str,
 ) -> None:
-    from pipeline import report
+    from pipeline.report import stage as report
 
     work = _prepare(make_tree, tmp_path)
     value = KEY if secret == "key" else fake_tmdb.BEARER_TOKEN
@@ -231,7 +233,7 @@ def test_musicbrainz_never_gets_more_than_one_request_a_second(
 def test_the_report_lists_ambiguous_works_with_their_candidates(
     providers: FakeServer, make_tree: MakeTree, tmp_path: Path
 ) -> None:
-    from pipeline import report
+    from pipeline.report import stage as report
 
     work = _prepare(make_tree, tmp_path)
     enrich.run(work, _settings(providers, tmp_path))

@@ -2,49 +2,38 @@
 
 from __future__ import annotations
 
-import csv
-from pathlib import Path
-
 import pytest
 
-from pipeline.extras import classify_role, minimum_runtime_s
-from pipeline.records import ROLES, Parse
+from pipeline.core.records import ROLES, Parse
+from pipeline.probe.extras import classify_role, minimum_runtime_s
+from tests.naming_tables import VIDEO, Example, examples
 
 ROOT = "/lib"
-EXAMPLES = Path(__file__).resolve().parents[2] / "shared" / "naming-examples.tsv"
 
 
-def _examples() -> list[dict[str, str]]:
-    if not EXAMPLES.exists():  # test_the_naming_table_is_there says so loudly
-        return []
-    with EXAMPLES.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle, delimiter="\t"))
-
-
-def _expected(row: dict[str, str]) -> str | None:
-    if row["kind"] in ("movie", "episode"):
+def _expected(row: Example) -> str | None:
+    if row.kind in ("movie", "episode"):
         return "main"
-    if row["kind"] == "skip" and row["note"].startswith("sample:"):
+    if row.kind == "skip" and row.category == "sample":
         return "sample"
-    if row["kind"] == "skip" and row["note"].startswith("trailer-extra:"):
+    if row.kind == "skip" and row.category == "trailer-extra":
         return "trailer"
     return None
 
 
-def _parse_of(row: dict[str, str]) -> Parse:
+def _parse_of(row: Example) -> Parse:
     """The parse a good parser gives for a row: its type, title, season, episodes."""
-    episodes = [int(e) for e in row["episodes"].split(",") if e]
-    return Parse(type="episode" if row["kind"] == "episode" else "movie",
-                 title=row["title"] or None, year=int(row["year"]) if row["year"] else None,
-                 season=int(row["season"]) if row["season"] else None, episodes=episodes)
+    return Parse(type="episode" if row.kind == "episode" else "movie",
+                 title=row.title or None, year=row.year, season=row.season,
+                 episodes=row.episodes)
 
 
-EXAMPLE_ROWS = [pytest.param(row["relpath"], expected, row, id=row["relpath"])
-                for row in _examples() if (expected := _expected(row)) is not None]
+EXAMPLE_ROWS = [pytest.param(row.relpath, expected, row, id=row.relpath)
+                for row in examples(VIDEO) if (expected := _expected(row)) is not None]
 
 
 def test_the_naming_table_is_there() -> None:
-    assert len(EXAMPLE_ROWS) >= 95, f"{EXAMPLES} missing or truncated"
+    assert len(EXAMPLE_ROWS) >= 95, f"{VIDEO} truncated"
 
 
 @pytest.mark.parametrize(("relpath", "expected", "row"), EXAMPLE_ROWS)
@@ -56,12 +45,12 @@ def test_every_naming_example_gets_its_role_from_the_name_alone(relpath, expecte
 
 @pytest.mark.parametrize(("relpath", "expected", "row"), EXAMPLE_ROWS)
 def test_every_naming_example_keeps_its_role_when_the_parse_is_known(relpath, expected, row):
-    parse = _parse_of(row) if row["kind"] != "skip" else None
+    parse = _parse_of(row) if row.kind != "skip" else None
     assert classify_role(f"{ROOT}/{relpath}", ROOT, parse=parse)[0] == expected
 
 
 def test_the_examples_file_has_samples_trailers_and_titles_to_check():
-    expected = [_expected(row) for row in _examples()]
+    expected = [_expected(row) for row in examples(VIDEO)]
     assert expected.count("sample") >= 4 and expected.count("trailer") >= 2
     assert expected.count("main") >= 80
 

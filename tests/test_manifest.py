@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.errors import ManifestError
-from pipeline.manifest import ManifestWriter, read_header, read_manifest
-from pipeline.paths import from_wire, to_wire
-from pipeline.records import SCAN_SCHEMA, ItemError, ScanRecord
+from pipeline.core.errors import ManifestError
+from pipeline.core.manifest import ManifestWriter, read_header, read_manifest
+from pipeline.core.paths import from_wire, to_wire
+from pipeline.core.records import SCAN_SCHEMA, ItemError, ScanRecord
 
 
 def _record(raw: bytes, size: int = 1) -> ScanRecord:

@@ -1,4 +1,4 @@
-"""pipeline.mediainfo on tiny real files made by ffmpeg (see tests/media_fixtures.py)."""
+"""pipeline.probe.mediainfo on tiny real files made by ffmpeg (see tests/media_fixtures.py)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.errors import ItemFailure
-from pipeline.mediainfo import resolution_label, technical
-from pipeline.records import Technical
+from pipeline.core.errors import ItemFailure
+from pipeline.core.records import Technical
+from pipeline.probe.mediainfo import resolution_label, technical
 from tests.media_fixtures import MOVIE, unreadable_code
 
 Media = Callable[[str], Path]

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from pipeline import naming
-from pipeline.naming import (
+from pipeline.plan import names as naming
+from pipeline.plan.names import (
     audiobook_path,
     book_path,
     defuse,

@@ -1,4 +1,4 @@
-"""pipeline.net against a real HTTP server on 127.0.0.1: cache, secrets, retries, rate."""
+"""pipeline.core.net against a real HTTP server on 127.0.0.1: cache, secrets, retries, rate."""
 
 from __future__ import annotations
 
@@ -16,8 +16,15 @@ from pathlib import Path
 import pytest
 from requests_cache import CachedSession
 
-from pipeline.net import CACHE_FILE, Client, RateLimiter, build_session, parse_retry_after, redact
-from pipeline.providers.base import LookupFailed, ProviderUnusable
+from pipeline.core.errors import LookupFailed, ProviderUnusable
+from pipeline.core.net import (
+    CACHE_FILE,
+    Client,
+    RateLimiter,
+    build_session,
+    parse_retry_after,
+    redact,
+)
 from tests.fake_server import FakeServer, Response, json_response
 
 API_KEY = "k3y-SECRET-0123456789"

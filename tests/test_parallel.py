@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from pipeline.parallel import effective_jobs, map_batches
+from pipeline.core.parallel import effective_jobs, map_batches
 
 
 def square_all(batch: list[int]) -> list[int]:
@@ -47,7 +47,7 @@ def test_zero_jobs_means_every_usable_core() -> None:
 
 
 def test_dask_without_a_scheduler_is_a_usage_error() -> None:
-    from pipeline.errors import UsageError
+    from pipeline.core.errors import UsageError
 
     with pytest.raises(UsageError, match="scheduler"):
         list(map_batches(square_all, BATCHES, jobs=2, backend="dask"))

@@ -1,23 +1,21 @@
-"""parse_video: the shared real-world naming table, folder context, the output contract."""
+"""parse_video: the public real-world naming table, folder context, the output contract."""
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import msgspec
 import pytest
 
-from pipeline.parse import parse_video, warm
-from pipeline.records import Parse
+from pipeline.core.records import Parse
+from pipeline.probe.parse import parse_video, warm
 from tests.conftest import REPO
-
-EXAMPLES = Path(__file__).resolve().parents[2] / "shared" / "naming-examples.tsv"
+from tests.naming_tables import VIDEO, Example, examples, params
 
 # Punctuation people write differently in the same title ("WALL·E" / "WALL-E",
 # "2001: A Space Odyssey" / "2001 A Space Odyssey"); diacritics are kept.
@@ -28,32 +26,9 @@ def comparable(title: str | None) -> str:
     return " ".join((title or "").casefold().translate(_PUNCTUATION).split())
 
 
-class Example(NamedTuple):
-    relpath: str
-    kind: str
-    title: str
-    year: int | None
-    season: int | None
-    episodes: list[int]
-    note: str
-
-
-def _examples() -> list[Example]:
-    if not EXAMPLES.exists():
-        return []
-    with EXAMPLES.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle, delimiter="\t"))
-    return [Example(row["relpath"], row["kind"], row["title"],
-                    int(row["year"]) if row["year"] else None,
-                    int(row["season"]) if row["season"] else None,
-                    [int(e) for e in row["episodes"].split(",")] if row["episodes"] else [],
-                    row["note"])
-            for row in rows]
-
-
-EXAMPLE_ROWS = _examples()
-VIDEO_ROWS = [pytest.param(row, id=row.note) for row in EXAMPLE_ROWS if row.kind != "skip"]
-SKIP_ROWS = [pytest.param(row, id=row.note) for row in EXAMPLE_ROWS if row.kind == "skip"]
+EXAMPLE_ROWS = examples(VIDEO)
+VIDEO_ROWS = params([row for row in EXAMPLE_ROWS if row.kind != "skip"])
+SKIP_ROWS = params([row for row in EXAMPLE_ROWS if row.kind == "skip"])
 
 
 def assert_plain(parse: Parse) -> None:
@@ -68,11 +43,11 @@ def assert_plain(parse: Parse) -> None:
     assert msgspec.json.decode(msgspec.json.encode(parse), type=Parse) == parse
 
 
-# --- the shared table: what a Jellyfin user expects from real names --------
+# --- the public table: what a Jellyfin user expects from real names --------
 
 
-def test_the_shared_naming_table_is_present() -> None:
-    assert len(VIDEO_ROWS) >= 90, f"{EXAMPLES} missing or truncated"
+def test_the_naming_table_is_present() -> None:
+    assert len(VIDEO_ROWS) >= 90, f"{VIDEO} truncated"
 
 
 @pytest.mark.parametrize("row", VIDEO_ROWS)
@@ -295,7 +270,7 @@ def test_a_fresh_process_ignores_guessit_configs_in_home_and_cwd(tmp_path: Path)
     # In-process, guessit has already loaded its configuration; only a new
     # process shows that a user's ~/.guessit or ./guessit.options.json is ignored.
     _plant_hostile_config(tmp_path)
-    code = ("import msgspec, sys; from pipeline.parse import parse_video; "
+    code = ("import msgspec, sys; from pipeline.probe.parse import parse_video; "
             "sys.stdout.buffer.write(msgspec.json.encode(parse_video(sys.argv[1], '/lib')))")
     env = {**os.environ, "HOME": str(tmp_path), "PYTHONPATH": str(REPO)}
     result = subprocess.run([sys.executable, "-c", code, _PROBE], cwd=tmp_path, env=env,

@@ -5,7 +5,7 @@ import os
 import msgspec
 import pytest
 
-from pipeline.paths import display, from_wire, sort_key, to_wire
+from pipeline.core.paths import display, from_wire, sort_key, to_wire
 
 RAW_NAMES = [
     b"/media/Movies/Plain (2001).mkv",

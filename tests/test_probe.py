@@ -10,11 +10,12 @@ import msgspec
 import pytest
 
 from benchmarks.media import ffmpeg_available, make_media
-from pipeline import probe, scan
-from pipeline.manifest import read_manifest
-from pipeline.paths import from_wire
-from pipeline.records import PROBE_SCHEMA, ProbeRecord, ScanRecord
-from pipeline.settings import Settings
+from pipeline.core.manifest import read_manifest
+from pipeline.core.paths import from_wire
+from pipeline.core.records import PROBE_SCHEMA, ProbeRecord, ScanRecord
+from pipeline.core.settings import Settings
+from pipeline.probe import stage as probe
+from pipeline.scan import stage as scan
 
 needs_ffmpeg = pytest.mark.skipif(not ffmpeg_available(), reason="ffmpeg is not installed")
 
@@ -211,7 +212,7 @@ def test_a_file_over_the_time_limit_becomes_a_timeout_record(tmp_path: Path,
 
 
 def test_probe_without_a_scan_says_which_stage_to_run(tmp_path: Path) -> None:
-    from pipeline.errors import ManifestError
+    from pipeline.core.errors import ManifestError
 
     with pytest.raises(ManifestError, match=r"scan\.jsonl.*not found"):
         probe.run(tmp_path, _settings())

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import io
 
-from pipeline.progress import Progress, human_bytes
+from pipeline.core.progress import Progress, human_bytes
 
 
 class _Terminal(io.StringIO):

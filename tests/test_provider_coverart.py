@@ -7,9 +7,10 @@ from collections.abc import Mapping
 
 import pytest
 
-from pipeline.providers.base import Candidate, LookupFailed, Provider
-from pipeline.providers.coverart import PROVIDER
-from pipeline.records import Work
+from pipeline.core.errors import LookupFailed
+from pipeline.core.records import Work
+from pipeline.enrich.providers.base import Candidate, Provider
+from pipeline.enrich.providers.coverart import PROVIDER
 from tests import fake_coverart
 from tests.fake_coverart import NO_ART, OK_COMPUTER, THRILLER
 from tests.handler_client import HandlerClient

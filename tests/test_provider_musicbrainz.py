@@ -8,9 +8,10 @@ from urllib.parse import parse_qs, urlencode
 
 import pytest
 
-from pipeline.providers import musicbrainz
-from pipeline.providers.base import Candidate, LookupFailed, ProviderUnusable
-from pipeline.records import Work
+from pipeline.core.errors import LookupFailed, ProviderUnusable
+from pipeline.core.records import Work
+from pipeline.enrich.providers import musicbrainz
+from pipeline.enrich.providers.base import Candidate
 from tests import fake_musicbrainz as fake
 from tests.handler_client import HandlerClient
 

@@ -7,9 +7,10 @@ from collections.abc import Mapping
 
 import pytest
 
-from pipeline.providers.base import LookupFailed, Provider, ProviderUnusable
-from pipeline.providers.openlibrary import PROVIDER
-from pipeline.records import Work
+from pipeline.core.errors import LookupFailed, ProviderUnusable
+from pipeline.core.records import Work
+from pipeline.enrich.providers.base import Provider
+from pipeline.enrich.providers.openlibrary import PROVIDER
 from tests import fake_openlibrary
 from tests.handler_client import HandlerClient
 

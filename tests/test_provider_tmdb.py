@@ -7,9 +7,10 @@ from collections.abc import Mapping
 
 import pytest
 
-from pipeline.providers import tmdb
-from pipeline.providers.base import Candidate, LookupFailed, ProviderUnusable
-from pipeline.records import Work
+from pipeline.core.errors import LookupFailed, ProviderUnusable
+from pipeline.core.records import Work
+from pipeline.enrich.providers import tmdb
+from pipeline.enrich.providers.base import Candidate
 from tests import fake_tmdb
 from tests.handler_client import HandlerClient
 

@@ -5,7 +5,7 @@ import inspect
 import msgspec
 import pytest
 
-from pipeline import records
+from pipeline.core import records
 
 STRUCTS = [obj for _, obj in inspect.getmembers(records, inspect.isclass)
            if issubclass(obj, msgspec.Struct) and obj.__module__ == records.__name__]

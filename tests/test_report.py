@@ -12,10 +12,12 @@ import msgspec
 import pytest
 
 from benchmarks.libgen import make_library
-from pipeline import probe, report, scan
-from pipeline.errors import ManifestError
-from pipeline.report_model import Report
-from pipeline.settings import Settings
+from pipeline.core.errors import ManifestError
+from pipeline.core.settings import Settings
+from pipeline.probe import stage as probe
+from pipeline.report import stage as report
+from pipeline.report.model import Report
+from pipeline.scan import stage as scan
 
 GOLDEN = Path(__file__).parent / "golden" / "report-seed5-400.json"
 Run = Callable[..., subprocess.CompletedProcess[str]]

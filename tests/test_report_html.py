@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from pipeline.report_html import CSP, render_html
-from pipeline.report_model import (
+from pipeline.report.html import CSP, render_html
+from pipeline.report.model import (
     REPORT_SCHEMA,
     DuplicateGroup,
     ErrorGroup,

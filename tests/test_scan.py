@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.manifest import read_manifest
-from pipeline.paths import from_wire, sort_key
-from pipeline.records import SCAN_SCHEMA, ScanRecord
-from pipeline.scan import ScanStats, classifier, normalise_roots, run, walk
-from pipeline.settings import ScanSettings, Settings
+from pipeline.core.manifest import read_manifest
+from pipeline.core.paths import from_wire, sort_key
+from pipeline.core.records import SCAN_SCHEMA, ScanRecord
+from pipeline.core.settings import ScanSettings, Settings
+from pipeline.scan.stage import ScanStats, classifier, normalise_roots, run, walk
 from tests.conftest import MakeTree
 
 DEFAULTS = Settings().scan
@@ -229,7 +229,7 @@ def test_a_file_removed_mid_walk_becomes_an_error_record(tmp_path: Path,
 
 
 def test_a_library_root_that_does_not_exist_is_a_usage_error(tmp_path: Path) -> None:
-    from pipeline.errors import UsageError
+    from pipeline.core.errors import UsageError
 
     with pytest.raises(UsageError, match="does not exist"):
         normalise_roots([str(tmp_path / "nope")])

@@ -6,8 +6,8 @@ import msgspec
 import pytest
 import yaml
 
-from pipeline.errors import ConfigError
-from pipeline.settings import DEFAULT_CONFIG, Settings, load_settings
+from pipeline.core.errors import ConfigError
+from pipeline.core.settings import DEFAULT_CONFIG, Settings, load_settings
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import msgspec
 import pytest
 
-from pipeline.paths import from_wire
-from pipeline.records import Sidecar
-from pipeline.sidecars import find_owner, image_type, sidecar_for, subtitle_language_and_flags
+from pipeline.core.paths import from_wire
+from pipeline.core.records import Sidecar
+from pipeline.probe.sidecars import find_owner, image_type, sidecar_for, subtitle_language_and_flags
 
 # --- language and flags ----------------------------------------------------------
 

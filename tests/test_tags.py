@@ -1,4 +1,4 @@
-"""pipeline.tags on tiny real audio files made by ffmpeg (see tests/media_fixtures.py)."""
+"""pipeline.probe.tags on tiny real audio files made by ffmpeg (see tests/media_fixtures.py)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.errors import ItemFailure
-from pipeline.tags import audio_info
+from pipeline.core.errors import ItemFailure
+from pipeline.probe.tags import audio_info
 from tests.media_fixtures import MBIDS, MUSIC, unreadable_code
 
 Media = Callable[[str], Path]

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.paths import from_wire
-from pipeline.verify import RULES, Violation, format_text, to_json, verify
+from pipeline.core.paths import from_wire
+from pipeline.plan.verify import RULES, Violation, format_text, to_json, verify
 
 CLEAN = (
     "Movies/Heat (1995)/Heat (1995).mkv",

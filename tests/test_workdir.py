@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.errors import LockedError, UsageError
-from pipeline.workdir import LOCK_NAME, WorkLock, remember_work, resolve_work
+from pipeline.core.errors import LockedError, UsageError
+from pipeline.core.workdir import LOCK_NAME, WorkLock, remember_work, resolve_work
 
 HOLD_LOCK = """
 import sys, time
 from pathlib import Path
-from pipeline.workdir import WorkLock
+from pipeline.core.workdir import WorkLock
 lock = WorkLock(Path(sys.argv[1])).__enter__()
 print("locked", flush=True)
 time.sleep(60)

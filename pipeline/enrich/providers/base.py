@@ -1,0 +1,61 @@
+"""The one small interface every provider shares, and what it returns.
+
+A provider module (tmdb, musicbrainz, openlibrary, coverart) exposes a
+``PROVIDER`` object with ``name``, the work ``kinds`` it serves, and:
+
+- ``lookup(client, work) -> list[Candidate]``: search; the best few
+  candidates, never "first result wins" (matching scores them);
+- ``details(client, candidate, work) -> Candidate``: the chosen candidate
+  completed with what the plan and report need (external ids, season
+  lists and episode titles, track counts, artwork URLs).
+
+Providers never build sessions: they get a ``JsonClient`` (``core.net.Client``
+in production, anything with ``get_json`` in tests). Their errors
+(``ProviderUnusable``, ``LookupFailed``) are in ``core.errors``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+import msgspec
+
+from pipeline.core.records import Work
+
+__all__ = ["Candidate", "JsonClient", "Provider"]
+
+
+class JsonClient(Protocol):
+    def get_json(self, path: str, params: Mapping[str, str] | None = None) -> Any:
+        """GET base_url + path with params; the decoded JSON, or None for 404."""
+        ...
+
+
+class Candidate(msgspec.Struct, frozen=True, omit_defaults=True):
+    """One provider's answer for a work, before and after ``details``."""
+
+    provider: str
+    id: str
+    title: str
+    kind: str  # movie, series, album, book
+    year: int | None = None
+    original_title: str | None = None
+    alternative_titles: list[str] = []
+    popularity: float | None = None
+    ids: dict[str, str] = {}  # tmdb, imdb, tvdb, musicbrainz_release, musicbrainz_release_group,
+    # musicbrainz_artist, openlibrary_work, openlibrary_edition, isbn
+    artist: str | None = None  # album artist or book author
+    track_count: int | None = None
+    season_episodes: dict[str, list[int]] = {}
+    episode_titles: dict[str, str] = {}  # "S01E02" -> title
+    artwork: dict[str, str] = {}  # "poster", "backdrop", "front" -> URL
+
+
+class Provider(Protocol):
+    name: str
+    kinds: frozenset[str]
+
+    def lookup(self, client: JsonClient, work: Work) -> list[Candidate]: ...
+
+    def details(self, client: JsonClient, candidate: Candidate, work: Work) -> Candidate: ...

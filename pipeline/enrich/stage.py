@@ -1,0 +1,270 @@
+"""The enrich stage: probe.jsonl in, enrich.jsonl out — one record per work.
+
+Files are grouped into works (``works``); each work gets one lookup chain
+— movies and series at TMDB, albums at MusicBrainz then the Cover Art
+Archive, books at OpenLibrary — in a bounded thread pool in this process
+(one SQLite HTTP cache; several processes would hit "database is locked").
+Candidates are scored (``match``); only the confidence level is decided
+here, later stages choose what to apply. A user's overrides file wins over
+search. ``--offline``, or a provider without its key, skips that provider
+with one line and the stage goes on; a provider that proves unusable for
+the run (bad key, outage after retries) is disabled with one message.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+from pipeline import __version__
+from pipeline.core.errors import ConfigError
+from pipeline.core.manifest import ManifestWriter, file_sha256, read_manifest
+from pipeline.core.paths import from_wire
+from pipeline.core.records import (
+    ENRICH_SCHEMA,
+    PROBE_SCHEMA,
+    EnrichRecord,
+    ItemError,
+    ProbeRecord,
+    Work,
+)
+from pipeline.core.settings import Settings
+from pipeline.core.titles import fold
+from pipeline.enrich.works import group_works
+
+__all__ = ["CHAINS", "MANIFEST", "PROVIDERS", "EnrichStats", "Override", "load_overrides", "run"]
+
+MANIFEST = "enrich.jsonl"
+PROVIDERS = ("tmdb", "musicbrainz", "openlibrary", "coverart")
+# Which providers a work of each kind asks, in order: a search, then follow-ups.
+CHAINS: dict[str, tuple[str, ...]] = {
+    "movie": ("tmdb",), "series": ("tmdb",), "album": ("musicbrainz", "coverart"),
+    "book": ("openlibrary",),
+}
+_CANDIDATES_KEPT = 5
+CHAINS_FIRST_OF = {kind: chain[0] for kind, chain in CHAINS.items()}
+CHAINS_FIRST = sorted(set(CHAINS_FIRST_OF.values()))
+
+
+class EnrichStats(msgspec.Struct):
+    works: int = 0
+    by_kind: dict[str, int] = msgspec.field(default_factory=dict)
+    confidence: dict[str, int] = msgspec.field(default_factory=dict)
+    skipped: list[str] = msgspec.field(default_factory=list)
+    disabled: list[str] = msgspec.field(default_factory=list)
+    requests: dict[str, int] = msgspec.field(default_factory=dict)
+    elapsed: float = 0.0
+
+
+class Override(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """One rule of the overrides file: a path glob or a title (and year) -> ids."""
+
+    glob: str | None = None
+    title: str | None = None
+    year: int | None = None
+    tmdb: int | str | None = None
+    musicbrainz: str | None = None
+    openlibrary: str | None = None
+
+
+def load_overrides(path: str | None) -> list[Override]:
+    if not path:
+        return []
+    import yaml
+
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = yaml.safe_load(handle) or []
+        return msgspec.convert(data, list[Override])
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the overrides file: {exc.strerror}") from None
+    except (yaml.YAMLError, msgspec.ValidationError) as exc:
+        message = str(exc).replace("\n", " ")
+        raise ConfigError(f"{path}: not a valid overrides file: {message}") from None
+
+
+def _override_for(work: Work, overrides: Sequence[Override]) -> Override | None:
+    for rule in overrides:
+        if rule.glob and any(fnmatch.fnmatch(from_wire(f), rule.glob) for f in work.files):
+            return rule
+        if rule.title and fold(rule.title) == fold(work.title) and (
+                rule.year is None or rule.year == work.year):
+            return rule
+    return None
+
+
+def _skipped(settings: Settings, offline: bool, only: Sequence[str]) -> list[str]:
+    reasons = []
+    for name in PROVIDERS:
+        if only and name not in only:
+            reasons.append(f"{name}: not selected")
+        elif offline:
+            reasons.append(f"{name}: offline")
+        elif name == "tmdb" and not (settings.providers.tmdb.api_key
+                                     or settings.providers.tmdb.bearer_token):
+            reasons.append(f"{name}: no API key (TMDB_API_KEY or TMDB_BEARER_TOKEN)")
+    return reasons
+
+
+class _Lookups:
+    """Runs the chains; shared by the pool's threads."""
+
+    def __init__(self, settings: Settings, active: set[str], clients: Mapping[str, Any],
+                 overrides: Sequence[Override]) -> None:
+        from pipeline.enrich.providers import registry, tmdb
+
+        self.settings = settings
+        self.providers = registry()
+        self.providers["tmdb"] = tmdb.Tmdb(language=settings.providers.tmdb.language)
+        self.active = active
+        self.clients = clients
+        self.overrides = overrides
+        self.disabled: dict[str, str] = {}
+        self.lock = threading.Lock()
+
+    def disable(self, name: str, why: str) -> None:
+        with self.lock:
+            self.disabled.setdefault(name, why)
+
+    def enrich(self, work: Work) -> EnrichRecord:
+        from pipeline.core.errors import LookupFailed, ProviderUnusable
+        from pipeline.enrich.match import classify, rank
+        from pipeline.enrich.providers.base import Candidate
+
+        chain = [n for n in CHAINS[work.kind] if n in self.active]
+        usable = [n for n in chain if n not in self.disabled]
+        if not usable:
+            why = [f"{n}: {self.disabled[n]}" for n in chain if n in self.disabled]
+            return EnrichRecord(work=work, confidence="none", title=work.title, year=work.year,
+                                reasons=why or ["no provider serves this kind of work"])
+        search, *follow_ups = usable
+        provider = self.providers[search]
+        client = self.clients[search]
+        errors: list[ItemError] = []
+        try:
+            rule = _override_for(work, self.overrides)
+            forced = getattr(rule, search, None) if rule is not None else None
+            if forced is not None:
+                chosen: Candidate | None = provider.details(
+                    client, Candidate(search, str(forced), work.title, work.kind), work)
+                confidence, best_score = "strong", 1.0
+                reasons, ranked = ["override"], []
+            else:
+                ranked = rank(work, provider.lookup(client, work))
+                confidence = classify(ranked, self.settings.enrich.confidence)
+                chosen = ranked[0][2] if ranked and confidence != "none" else None
+                best_score = ranked[0][0] if ranked else 0.0
+                reasons = ranked[0][1] if ranked else ["no candidate"]
+                # Movies need nothing beyond the search; a series needs its season
+                # lists, an album its tracks: details only when they add something.
+                if chosen is not None and work.kind != "movie":
+                    chosen = provider.details(client, chosen, work)
+            for name in follow_ups:
+                if chosen is not None and name not in self.disabled:
+                    chosen = self.providers[name].details(self.clients[name], chosen, work)
+        except ProviderUnusable as exc:
+            self.disable(search, str(exc))
+            return EnrichRecord(work=work, confidence="none", title=work.title, year=work.year,
+                                errors=[ItemError("provider_unusable", str(exc))])
+        except LookupFailed as exc:
+            errors.append(ItemError("lookup_failed", str(exc)))
+            return EnrichRecord(work=work, confidence="none", title=work.title, year=work.year,
+                                errors=errors)
+        candidates = [{"provider": c.provider, "id": c.id, "title": c.title,
+                       "year": str(c.year or ""), "score": f"{s:.2f}"}
+                      for s, _, c in ranked[:_CANDIDATES_KEPT]]
+        if chosen is None:
+            return EnrichRecord(work=work, confidence="none", title=work.title, year=work.year,
+                                reasons=reasons, candidates=candidates)
+        return EnrichRecord(
+            work=work, confidence=confidence,  # type: ignore[arg-type]
+            ids={**chosen.ids, chosen.provider: chosen.id}, title=chosen.title,
+            original_title=chosen.original_title, year=chosen.year, score=best_score,
+            reasons=reasons, candidates=candidates, episode_titles=chosen.episode_titles,
+            season_episodes=chosen.season_episodes, artwork=chosen.artwork, errors=errors)
+
+
+def _clients(settings: Settings, active: set[str]) -> tuple[Any, dict[str, Any]]:
+    from pipeline.core.net import Client, build_session
+
+    cache_dir = Path(settings.cache.path) if settings.cache.path else \
+        Path.home() / ".cache" / "jforg"
+    contact = settings.providers.musicbrainz.contact
+    session = build_session(cache_dir, settings.cache.ttl_days,
+                            f"jforg/{__version__} ( {contact} )")
+    p = settings.providers
+    clients: dict[str, Any] = {}
+    if "tmdb" in active:
+        headers = {"Authorization": f"Bearer {p.tmdb.bearer_token}"} if p.tmdb.bearer_token \
+            else {}
+        params = {"api_key": p.tmdb.api_key} if p.tmdb.api_key and not headers else {}
+        clients["tmdb"] = Client(session, "tmdb", p.tmdb.base_url, rate=p.tmdb.rate,
+                                 params=params, headers=headers)
+    for name, conf in (("musicbrainz", p.musicbrainz), ("openlibrary", p.openlibrary),
+                       ("coverart", p.coverart)):
+        if name in active:
+            clients[name] = Client(session, name, conf.base_url, rate=conf.rate)
+    return session, clients
+
+
+def run(work: Path, settings: Settings, *, offline: bool | None = None,
+        providers: Sequence[str] = ()) -> tuple[Path, EnrichStats]:
+    """Group ``work/probe.jsonl`` into works, look them up, write ``work/enrich.jsonl``."""
+    start = time.monotonic()
+    offline = settings.enrich.offline if offline is None else offline
+    skipped = _skipped(settings, offline, providers)
+    stats = EnrichStats(skipped=[s for s in skipped if not s.endswith("not selected")])
+    active = {n for n in PROVIDERS if not any(s.startswith(f"{n}:") for s in skipped)}
+    overrides = load_overrides(settings.enrich.overrides)
+    _, records = read_manifest(work / "probe.jsonl", PROBE_SCHEMA, ProbeRecord)
+    works = group_works(records)
+    session, clients = _clients(settings, active) if active else (None, {})
+    lookups = _Lookups(settings, active, clients, overrides) if active else None
+    out = work / MANIFEST
+    inputs = {"probe.jsonl": file_sha256(work / "probe.jsonl")}
+    try:
+        with ManifestWriter[EnrichRecord](out, ENRICH_SCHEMA, inputs) as writer:
+            if lookups is None:
+                results = (EnrichRecord(work=w, confidence="none", title=w.title, year=w.year,
+                                        reasons=["no provider was asked"]) for w in works)
+                for record in results:
+                    _count(stats, record)
+                    writer.write(record)
+            else:
+                # One pool per provider: eight books waiting on OpenLibrary's 1/s
+                # must not hold every thread while TMDB could be answering movies.
+                pools = {name: ThreadPoolExecutor(max(1, settings.enrich.threads))
+                         for name in CHAINS_FIRST}
+                try:
+                    futures = [pools[CHAINS_FIRST_OF[w.kind]].submit(lookups.enrich, w)
+                               for w in works]
+                    for future in futures:
+                        record = future.result()
+                        _count(stats, record)
+                        writer.write(record)
+                finally:
+                    for pool in pools.values():
+                        pool.shutdown(wait=True, cancel_futures=True)
+    finally:
+        if session is not None:
+            session.close()
+    if lookups is not None:
+        stats.disabled = [why if why.startswith(f"{n}:") else f"{n}: {why}"
+                          for n, why in sorted(lookups.disabled.items())]
+    stats.requests = {n: c.stats.network for n, c in clients.items()}
+    stats.elapsed = time.monotonic() - start
+    return out, stats
+
+
+def _count(stats: EnrichStats, record: EnrichRecord) -> None:
+    stats.works += 1
+    kind = record.work.kind
+    stats.by_kind[kind] = stats.by_kind.get(kind, 0) + 1
+    stats.confidence[record.confidence] = stats.confidence.get(record.confidence, 0) + 1

@@ -1,0 +1,122 @@
+"""The shape of report.json (schema ``jforg.report/1``), shared by every renderer.
+
+Paths are in wire form (``pipeline.core.paths``): exact, and always valid JSON;
+renderers show them with ``paths.display``. Every list that could grow with
+the library is capped at ``LIST_CAP`` entries, and ``truncated`` says how
+many entries each capped list left out, so the report's size and the
+memory used to build it stay bounded.
+"""
+
+from __future__ import annotations
+
+import msgspec
+
+__all__ = [
+    "LIST_CAP",
+    "REPORT_SCHEMA",
+    "DuplicateGroup",
+    "ErrorGroup",
+    "ExtraFile",
+    "Identification",
+    "MissingEpisodes",
+    "NamingIssue",
+    "PlanSummary",
+    "Report",
+    "ReviewItem",
+    "Totals",
+]
+
+REPORT_SCHEMA = "jforg.report/1"
+LIST_CAP = 1000
+
+
+class Totals(msgspec.Struct):
+    files: int = 0
+    bytes: int = 0
+
+
+class Identification(msgspec.Struct):
+    """Media files (main videos, audio, books) by how well they are identified.
+
+    identified: a full identity (a movie's title and year, an episode's series,
+    season and episode, a track's artist, album and title, a book's title);
+    needs_review: a partial identity, or an enrich match below the accepted
+    confidence; unidentified: no usable title at all.
+    """
+
+    identified: int = 0
+    needs_review: int = 0
+    unidentified: int = 0
+
+
+class ReviewItem(msgspec.Struct):
+    path: str
+    kind: str  # movie, episode, music, book
+    reason: str
+    title: str | None = None
+    year: int | None = None
+    candidates: list[str] = []
+
+
+class ErrorGroup(msgspec.Struct):
+    stage: str  # scan, probe, enrich
+    code: str
+    count: int
+    message: str  # the first message seen, as an example
+    files: list[str] = []
+
+
+class DuplicateGroup(msgspec.Struct):
+    kind: str  # "same content" (equal fingerprints) or "same work"
+    key: str  # the fingerprint, or "Title (Year)" / "Series S01E02"
+    files: list[str] = []
+
+
+class MissingEpisodes(msgspec.Struct):
+    series: str
+    season: int
+    missing: list[int] = []
+    have: list[int] = []
+
+
+class ExtraFile(msgspec.Struct):
+    role: str
+    path: str
+    reason: str | None = None
+
+
+class PlanSummary(msgspec.Struct):
+    moves: int = 0
+    skips: int = 0
+    creates: int = 0
+    skip_reasons: dict[str, int] = {}
+    sample_moves: list[list[str]] = []  # [source, destination], capped
+
+
+class NamingIssue(msgspec.Struct):
+    path: str
+    rule: str
+    message: str
+
+
+class Report(msgspec.Struct):
+    schema: str
+    created: str
+    tool: str
+    inputs: dict[str, str]
+    roots: list[str]
+    totals: Totals
+    kinds: dict[str, Totals]
+    identification: Identification
+    review: list[ReviewItem]
+    unidentified: list[str]
+    errors: list[ErrorGroup]
+    distributions: dict[str, dict[str, int]]
+    duplicates: list[DuplicateGroup]
+    missing_episodes: list[MissingEpisodes]
+    extras: list[ExtraFile]
+    extras_by_role: dict[str, int]
+    plan: PlanSummary | None
+    naming_issues: list[NamingIssue]
+    enriched: bool
+    truncated: dict[str, int]
