@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from benchmarks.conftest import jforg_argv, run_command
-from benchmarks.libgen import _plan, classify
+from benchmarks.libgen import classify
+from benchmarks.namepools import plan_paths
 from pipeline.core.manifest import ManifestWriter
 from pipeline.core.paths import sort_key
 from pipeline.core.records import (
@@ -35,7 +36,7 @@ RESULTS: dict[int, tuple[float, int]] = {}
 def _write_manifests(work: Path, n: int) -> None:
     rng = random.Random(n)
     root = "/media/library"
-    planned = sorted(((f"{root}/{rel}", size) for rel, size in _plan(n, seed=7)),
+    planned = sorted(((f"{root}/{rel}", size) for rel, size in plan_paths(n, seed=7)),
                      key=lambda item: sort_key(item[0]))
     classes = {"video": "video", "audio": "audio", "book": "book", "subtitle": "subtitle",
                "image": "image", "nfo": "nfo"}

@@ -8,28 +8,26 @@ from typing import Any
 
 import pytest
 
-from pipeline.plan import names as naming
-from pipeline.plan.names import (
+from pipeline.plan import names
+from pipeline.plan.layout import (
     audiobook_path,
     book_path,
-    defuse,
     episode_file,
     episode_path,
     extra_path,
     image_name,
-    join_under,
     lyrics_name,
     movie_dir,
     movie_file,
     movie_path,
     music_path,
-    safe_component,
     season_dir,
     series_dir,
     sidecar_name,
 )
+from pipeline.plan.names import defuse, join_under, safe_component
 
-RC = naming.DEFAULT_REPLACE_CHARS
+RC = names.DEFAULT_REPLACE_CHARS
 RESERVED = set('<>:"/\\|?*')
 LONG = "Long " * 60  # 300 bytes
 
@@ -130,7 +128,7 @@ def test_a_300_byte_title_is_cut_on_a_character_boundary_keeping_the_extension()
         path = movie_path(title, 2000, "mkv", version="2160p", tmdb_id=603)
         folder, name = path.split("/")
         assert name.endswith(" - 2160p.mkv") and name.startswith(folder)
-        assert len(name.encode()) <= naming.VIDEO_STEM_BYTES + 4
+        assert len(name.encode()) <= names.VIDEO_STEM_BYTES + 4
         assert_safe(path)
 
 
@@ -231,7 +229,7 @@ def test_an_episode_file_carries_exactly_one_episode_code(kwargs: dict[str, Any]
 
 def test_a_long_episode_title_is_cut_so_sidecars_still_fit() -> None:
     name = episode_file(LONG, 2020, 1, [1], "mkv", episode_title="é" * 400)
-    assert len(name.rsplit(".", 1)[0].encode()) <= naming.VIDEO_STEM_BYTES
+    assert len(name.rsplit(".", 1)[0].encode()) <= names.VIDEO_STEM_BYTES
     sub = sidecar_name(name, "srt", language="pt-BR", flags=["default", "forced", "sdh"])
     assert sub.startswith(name.rsplit(".", 1)[0]) and len(sub.encode()) <= 255
 
