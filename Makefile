@@ -56,9 +56,10 @@ demo: setup ## generate a small demo library (real media via ffmpeg) and scan it
 	@if [ ! -d $(DEMO)/library ]; then $(BIN)/python -m benchmarks.libgen $(DEMO)/library --demo; fi
 	$(BIN)/jforg run $(DEMO)/library --work $(DEMO)/work --offline $(ARGS) $(DONE_WITH_FAILURES)
 
-lint: $(STAMP) ## ruff and mypy
+lint: $(STAMP) ## ruff, mypy and the import contracts (pyproject's [tool.importlinter])
 	$(BIN)/ruff check pipeline tests benchmarks
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 test: setup lint ## lint, then the whole test suite (without the slow marker)
 	$(BIN)/python -m pytest -q tests
