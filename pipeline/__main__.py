@@ -1,7 +1,7 @@
+"""``python -m pipeline``: the same process entry as the ``jforg`` script."""
+
 from __future__ import annotations
 
-import sys
+from pipeline.cli import entry
 
-from pipeline.cli import main
-
-sys.exit(main())
+entry()

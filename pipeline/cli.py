@@ -3,11 +3,19 @@
 Nothing here knows how a stage works. Every failure ends as one line on
 stderr and an exit code from ``errors`` (a traceback only with --debug);
 Ctrl-C and SIGTERM end the run with 130 after the stage has cleaned up.
+A reader that closes the pipe early (``| head``) only stops the output.
+
+``entry`` is the process entry point (console script, ``python -m
+pipeline``): before anything is imported on demand it takes the current
+folder off ``sys.path`` and sets ``PYTHONSAFEPATH`` for every Python process
+jforg starts, because media folders hold downloaded files and a ``copy.py``
+or ``yaml.py`` there must never run as code.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 from collections.abc import Sequence
@@ -16,8 +24,9 @@ from typing import Any
 
 from pipeline import __version__
 from pipeline.core.errors import EXIT_INTERRUPTED, JforgError
+from pipeline.core.streams import Output, PipeSafe, silence_broken_stdio
 
-__all__ = ["build_parser", "main"]
+__all__ = ["build_parser", "entry", "main"]
 
 
 def _common() -> argparse.ArgumentParser:
@@ -154,33 +163,59 @@ def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
 
+def entry() -> None:
+    """The ``jforg`` process: no imports from the current folder, then ``main``."""
+    never_import_from_cwd()
+    sys.exit(main())
+
+
+def never_import_from_cwd() -> None:
+    """Take the current folder off ``sys.path``, here and in every child Python.
+
+    ``python -m`` and ``-c`` put the current folder first on ``sys.path``, and
+    an empty ``PYTHONPATH`` entry does too; loky starts its workers and its
+    resource tracker with ``-m`` and ``-c``. ``PYTHONSAFEPATH`` (Python 3.11)
+    stops that in every process started from here, which inherit it.
+    """
+    os.environ["PYTHONSAFEPATH"] = "1"
+    try:
+        cwd = os.path.realpath(os.getcwd())
+    except OSError:  # the folder was deleted under us: nothing there to import
+        cwd = None
+    sys.path[:] = [entry for entry in sys.path
+                   if entry not in ("", ".") and os.path.realpath(entry) != cwd]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     # SIGTERM (systemd, kill, cron timeouts) takes the same clean path as Ctrl-C.
     signal.signal(signal.SIGTERM, _raise_interrupt)
+    out, err = PipeSafe(sys.stdout), PipeSafe(sys.stderr)
     try:
-        return _dispatch(args)
+        return _dispatch(args, out, err)
     except JforgError as exc:
-        print(f"jforg: error: {exc}", file=sys.stderr)
+        print(f"jforg: error: {exc}", file=err)
         if args.debug:
             _print_traceback()
         return exc.exit_code
     except KeyboardInterrupt:
         print("jforg: interrupted; no manifest was half-written, the next run resumes",
-              file=sys.stderr)
+              file=err)
         return EXIT_INTERRUPTED
     except Exception as exc:  # the last line of defence: one line, not a traceback
         if args.debug:
             _print_traceback()
         print(f"jforg: internal error: {type(exc).__name__}: {exc} (--debug shows the traceback)",
-              file=sys.stderr)
+              file=err)
         return 1
+    finally:
+        out.flush()
+        err.flush()
+        silence_broken_stdio(out, err)
 
 
 def _progress_interval() -> float:
     """Seconds between plain progress lines (``JFORG_PROGRESS_INTERVAL``, default 10)."""
-    import os
-
     raw = os.environ.get("JFORG_PROGRESS_INTERVAL", "10")
     try:
         return max(0.0, float(raw))
@@ -188,9 +223,7 @@ def _progress_interval() -> float:
         raise JforgError(f"JFORG_PROGRESS_INTERVAL={raw!r}: not a number of seconds") from None
 
 
-def _verify(args: argparse.Namespace) -> int:
-    import os
-
+def _verify(args: argparse.Namespace, out: PipeSafe) -> int:
     from pipeline.core.errors import UsageError
     from pipeline.plan.verify import format_text, to_json, verify
 
@@ -198,18 +231,18 @@ def _verify(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.directory}: not a folder")
     violations = verify(os.path.abspath(args.directory))
     if args.json:
-        sys.stdout.buffer.write(to_json(violations) + b"\n")
+        out.write_bytes(to_json(violations) + b"\n")
     else:
-        sys.stdout.write(format_text(violations))
-        print(f"verify: {len(violations)} violations in {args.directory}")
+        out.write(format_text(violations))
+        print(f"verify: {len(violations)} violations in {args.directory}", file=out)
     return 1 if violations and args.strict else 0
 
 
-def _dispatch(args: argparse.Namespace) -> int:
+def _dispatch(args: argparse.Namespace, out: PipeSafe, err: Output) -> int:
     from pathlib import Path
 
     if args.command == "verify":
-        return _verify(args)  # reads a library, writes nothing: no work folder, no lock
+        return _verify(args, out)  # reads a library, writes nothing: no work folder, no lock
 
     from pipeline import runner
     from pipeline.core.settings import load_settings
@@ -226,7 +259,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         settings = msgspec.structs.replace(settings, scan=scan)
     libraries = getattr(args, "libraries", [])
     work = resolve_work(args.work, libraries)
-    ctx = runner.Context(work=work, settings=settings, out=sys.stdout, err=sys.stderr,
+    ctx = runner.Context(work=work, settings=settings, out=out, err=err,
                          progress_interval=_progress_interval(),
                          force=getattr(args, "force", False),
                          report_format=getattr(args, "format", "text"),
@@ -238,7 +271,10 @@ def _dispatch(args: argparse.Namespace) -> int:
     with WorkLock(work) as lock:
         if lock.stale_owner:
             print(f"jforg: took over a stale lock in {work} ({lock.stale_owner}, no longer "
-                  "running)", file=sys.stderr)
+                  "running)", file=err)
+        if lock.swept:
+            print(f"jforg: removed {len(lock.swept)} leftover file(s) of an interrupted run "
+                  f"from {work}: {', '.join(sorted(lock.swept))}", file=err)
         if args.command == "run":
             results = runner.run_pipeline(ctx, libraries)
         else:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TextIO
 
 import msgspec
 
@@ -24,6 +23,7 @@ from pipeline.core.records import (
     ScanRecord,
 )
 from pipeline.core.settings import Settings
+from pipeline.core.streams import Output
 from pipeline.scan import stage as scan
 
 __all__ = ["STAGES", "Context", "StageResult", "run_enrich", "run_pipeline", "run_probe",
@@ -35,8 +35,8 @@ class Context(msgspec.Struct, frozen=True):
 
     work: Path
     settings: Settings
-    out: TextIO
-    err: TextIO
+    out: Output
+    err: Output
     progress_interval: float = 10.0
     force: bool = False  # re-do work that could be reused (probe --force)
     report_format: str = "text"  # what `jforg report` prints: text, json or html

@@ -14,7 +14,9 @@ loky's are killed, none is left running.
 from __future__ import annotations
 
 import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future
 from typing import Any, Literal, TypeVar
 
 from pipeline.core.errors import UsageError
@@ -55,26 +57,34 @@ def map_batches(
     yield from _loky(fn, batches, workers)
 
 
+# Workers never import from the folder jforg was started in: loky starts
+# them with ``python -m``, which would put that folder first on sys.path
+# (and Python 3.11's ``copy`` module itself tries ``import org``).
+_WORKER_ENV = {"PYTHONSAFEPATH": "1"}
+
+
 def _loky(fn: Callable[[T], R], batches: Iterable[T], workers: int) -> Iterator[R]:
-    from joblib import Parallel, delayed
-
-    # One task per batch (the caller already batches by >= 64 files), and at
-    # most two tasks queued per worker so results stream back in order.
-    parallel = Parallel(n_jobs=workers, backend="loky", return_as="generator",
-                        batch_size=1, pre_dispatch="2*n_jobs")
-    try:
-        yield from parallel(delayed(fn)(batch) for batch in batches)
-    except BaseException:
-        _kill_loky_workers()
-        raise
-
-
-def _kill_loky_workers() -> None:
-    # joblib restarts a fresh pool after an abort so the next call is fast;
-    # a stage that is being interrupted wants no worker left at all.
     from joblib.externals.loky import get_reusable_executor
 
-    get_reusable_executor().shutdown(wait=False, kill_workers=True)
+    # loky's resource tracker is started with ``python -c`` and sees only our
+    # environment, not the workers' ``env``: it needs the flag here too.
+    os.environ.update(_WORKER_ENV)
+    executor = get_reusable_executor(max_workers=workers, env=_WORKER_ENV)
+    # One task per batch (the caller already batches by >= 64 files), and at
+    # most two tasks queued per worker so results stream back in order.
+    pending: deque[Future[R]] = deque()
+    try:
+        for batch in batches:
+            pending.append(executor.submit(fn, batch))
+            if len(pending) >= 2 * workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    except BaseException:
+        # The reusable executor would otherwise keep its workers for the next
+        # call; a stage that is being interrupted wants none left at all.
+        executor.shutdown(wait=False, kill_workers=True)
+        raise
 
 
 def _dask(fn: Callable[[T], R], batches: Iterable[T], scheduler: str | None,

@@ -11,7 +11,9 @@ from __future__ import annotations
 import sys
 import time
 from types import TracebackType
-from typing import Any, TextIO
+from typing import Any
+
+from pipeline.core.streams import Output
 
 __all__ = ["Progress", "human_bytes"]
 
@@ -31,12 +33,12 @@ class Progress:
         self,
         label: str,
         *,
-        stream: TextIO | None = None,
+        stream: Output | None = None,
         interval: float = 10.0,
         live: bool | None = None,
     ) -> None:
         self.label = label
-        self.stream = stream if stream is not None else sys.stderr
+        self.stream: Output = stream if stream is not None else sys.stderr
         self.interval = interval
         self.live = self.stream.isatty() if live is None else live
         self._start = time.monotonic()
@@ -47,7 +49,7 @@ class Progress:
         if self.live:
             from rich.console import Console
 
-            console = Console(file=self.stream)
+            console = Console(file=self.stream)  # type: ignore[arg-type]
             self._status = console.status(f"{self.label}…")
             self._status.start()
         return self

@@ -8,6 +8,14 @@ recent scan, which the state dir remembers in ``last-work``.
 The lock is an ``flock`` on ``WORK/.jforg.lock``: the kernel drops it when
 its holder dies, however it dies, so a lock left by a killed run is simply
 taken over; the pid written inside only serves the messages.
+
+Temporaries in the work folder are named ``.<file>.<pid>.tmp`` (manifests,
+reports) and ``.scan.part-<pid>-<n>`` (scan's parts); checkpoints are
+``<stage>.partial.<pid>-<hex>.jsonl``. Whoever holds the lock is the only
+run writing here, so on taking it every temporary is a leftover of a run
+that died, and so is a checkpoint older than its stage's finished manifest:
+both are removed. Nothing else is: the work folder may be shared with files
+that are not jforg's.
 """
 
 from __future__ import annotations
@@ -15,6 +23,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
+import re
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -22,9 +31,13 @@ from types import TracebackType
 
 from pipeline.core.errors import LockedError, UsageError
 
-__all__ = ["WorkLock", "remember_work", "resolve_work", "state_dir"]
+__all__ = ["CHECKPOINT_INFIX", "WorkLock", "remember_work", "resolve_work", "state_dir",
+           "sweep_leftovers"]
 
 LOCK_NAME = ".jforg.lock"
+CHECKPOINT_INFIX = ".partial."
+_TEMPORARY = re.compile(r"\..+\.\d+\.tmp|\.scan\.part-\d+-\d+")
+_CHECKPOINT = re.compile(r"([a-z]+)\.partial\.\d+-[0-9a-f]+\.jsonl")
 
 
 def state_dir(environ: Mapping[str, str] | None = None) -> Path:
@@ -75,6 +88,7 @@ class WorkLock:
     def __init__(self, work: Path) -> None:
         self.path = work / LOCK_NAME
         self.stale_owner: str | None = None
+        self.swept: list[str] = []  # names of leftovers removed on taking the lock
         self._fd: int | None = None
 
     def __enter__(self) -> WorkLock:
@@ -96,6 +110,7 @@ class WorkLock:
         stamp = time.strftime("%Y-%m-%dT%H:%M:%S")
         os.pwrite(fd, f"pid {os.getpid()} on {os.uname().nodename} since {stamp}".encode(), 0)
         self._fd = fd
+        self.swept = sweep_leftovers(self.path.parent)
         return self
 
     def __exit__(
@@ -119,3 +134,34 @@ class WorkLock:
 
 def _read_owner(fd: int) -> str:
     return os.pread(fd, 512, 0).decode("utf-8", "replace").strip()
+
+
+def sweep_leftovers(work: Path) -> list[str]:
+    """Remove what dead runs left in ``work`` (see the module docstring); their names.
+
+    Only call while holding the lock: a live run's temporaries look the same.
+    """
+    removed: list[str] = []
+    try:
+        entries = list(os.scandir(work))
+    except OSError:
+        return removed
+    for entry in entries:
+        name = entry.name
+        try:
+            if not entry.is_file(follow_symlinks=False):
+                continue
+            if _TEMPORARY.fullmatch(name):
+                stale = True
+            elif (checkpoint := _CHECKPOINT.fullmatch(name)) is not None:
+                finished = work / f"{checkpoint.group(1)}.jsonl"
+                stale = (finished.is_file()
+                         and finished.stat().st_mtime_ns >= entry.stat().st_mtime_ns)
+            else:
+                stale = False
+            if stale:
+                os.unlink(entry.path)
+                removed.append(name)
+        except FileNotFoundError:
+            continue
+    return removed

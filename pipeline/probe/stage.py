@@ -41,12 +41,13 @@ from pipeline.core.records import (
     ScanRecord,
 )
 from pipeline.core.settings import Settings
+from pipeline.core.workdir import CHECKPOINT_INFIX
 from pipeline.probe.reuse import EarlierRecords
 
 __all__ = ["MANIFEST", "ProbeOptions", "ProbeStats", "probe_batch", "probe_one", "run"]
 
 MANIFEST = "probe.jsonl"
-CHECKPOINT_PREFIX = "probe.partial."
+CHECKPOINT_PREFIX = "probe" + CHECKPOINT_INFIX  # swept once probe.jsonl is newer
 HEAVY = frozenset({"video", "audio", "book"})
 # Transient failures are retried on the next run instead of being reused.
 _RETRY_CODES = frozenset({"vanished", "timeout", "unreadable", "probe_failed"})
