@@ -9,8 +9,16 @@ from pathlib import Path
 import msgspec
 import pytest
 
-from pipeline.core.manifest import read_manifest
-from pipeline.core.records import ENRICH_SCHEMA, EnrichRecord, Parse, ProbeRecord, ScanRecord, Tags
+from pipeline.core.manifest import file_sha256, read_manifest
+from pipeline.core.records import (
+    ENRICH_SCHEMA,
+    EnrichRecord,
+    EnrichSummary,
+    Parse,
+    ProbeRecord,
+    ScanRecord,
+    Tags,
+)
 from pipeline.core.settings import Settings
 from pipeline.core.titles import fold
 from pipeline.enrich import stage as enrich
@@ -76,6 +84,13 @@ def test_offline_enrich_writes_every_work_with_no_confidence_and_says_why(
                              "coverart: offline"]
     _, without_key = enrich.run(work, settings, offline=False, providers=["tmdb"])
     assert without_key.skipped == ["tmdb: no API key (TMDB_API_KEY or TMDB_BEARER_TOKEN)"]
+    summary = msgspec.json.decode((work / "enrich.summary.json").read_bytes(),
+                                  type=EnrichSummary)
+    assert summary.manifest == file_sha256(work / "enrich.jsonl")
+    assert summary.providers == {"tmdb": "no API key (TMDB_API_KEY or TMDB_BEARER_TOKEN)",
+                                 "musicbrainz": "not selected", "openlibrary": "not selected",
+                                 "coverart": "not selected"}
+    assert summary.requests == {}
 
 
 def test_run_goes_scan_probe_enrich_report_and_enrich_says_so_once(
@@ -87,5 +102,10 @@ def test_run_goes_scan_probe_enrich_report_and_enrich_says_so_once(
               if line.split(":")[0] in ("scan", "probe", "enrich", "report")]
     assert stages == ["scan", "probe", "enrich", "report"]
     assert result.stdout.count("providers skipped") == 1
+    # The report knows enrich ran, and why it asked no one.
+    said = " ".join(result.stdout.split())  # the terminal report wraps at 100 columns
+    assert "No enrich run" not in said
+    assert ("Enrich ran but asked no provider (tmdb offline; musicbrainz offline; "
+            "openlibrary offline; coverart offline)") in said
     alone = run_jforg("enrich", "--work", str(tmp_path / "w"), "--offline")
     assert alone.returncode == 0 and alone.stdout.startswith("enrich: 2 works")

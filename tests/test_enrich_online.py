@@ -168,10 +168,16 @@ def test_an_outage_disables_the_provider_once_after_bounded_retries(
 
 def test_a_bad_key_disables_tmdb_with_one_message(providers: FakeServer, make_tree: MakeTree,
                                                   tmp_path: Path) -> None:
+    from pipeline.report import stage as report
+    from pipeline.report.model import enrich_notice
+
     work = _prepare(make_tree, tmp_path)
     _, stats = enrich.run(work, _settings(providers, tmp_path, key="wrong", threads=1))
     assert len(providers.recorded("^/tmdb")) == 1
     assert [d.split(":")[0] for d in stats.disabled] == ["tmdb"]
+    notice = enrich_notice(report.build(work))
+    assert notice.startswith("Enrich: tmdb disabled: /search/movie: HTTP 401"), notice
+    assert "(1 request)" in notice and "musicbrainz had nothing to look up" in notice
 
 
 @pytest.mark.parametrize("secret", ["key", "bearer"])
@@ -234,11 +240,18 @@ def test_the_report_lists_ambiguous_works_with_their_candidates(
     providers: FakeServer, make_tree: MakeTree, tmp_path: Path
 ) -> None:
     from pipeline.report import stage as report
+    from pipeline.report.model import enrich_notice
 
     work = _prepare(make_tree, tmp_path)
     enrich.run(work, _settings(providers, tmp_path))
     built = report.build(work)
     assert built.enriched
+    asked = len(providers.recorded("^/tmdb"))
+    assert built.enrich_run is not None and built.enrich_run.requests["tmdb"] == asked
+    assert f"tmdb asked ({asked} requests)" in enrich_notice(built)
+    enrich.run(work, _settings(providers, tmp_path))  # the same works again: all cached
+    assert len(providers.recorded("^/tmdb")) == asked
+    assert "tmdb answered from the cache;" in enrich_notice(report.build(work))
     heat = [item for item in built.review if item.path.endswith("Heat.mkv")]
     assert heat and heat[0].reason in ("movie without a year",
                                        "enrich matched at medium confidence")

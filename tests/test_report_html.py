@@ -20,6 +20,7 @@ from pipeline.report.html import CSP, render_html
 from pipeline.report.model import (
     REPORT_SCHEMA,
     DuplicateGroup,
+    EnrichRun,
     ErrorGroup,
     ExtraFile,
     Identification,
@@ -268,16 +269,32 @@ def test_an_empty_library_says_so_in_every_section() -> None:
 
 
 def test_a_report_of_only_errors_lists_them_and_nothing_else() -> None:
-    text = " ".join(_Doc(render_html(errors_only_report())).text)
-    assert "io_error" in text and "Input/output error" in text and "/mnt/nas/a.mkv" in text
+    page = render_html(errors_only_report())
+    text = " ".join(_Doc(page).text)
+    assert "io_error" in text and "Input/output error" in text and "a.mkv" in text
+    assert '<span title="/mnt/nas/a.mkv">a.mkv</span>' in page  # below its root; full on hover
     assert "No errors." not in text
     assert "No duplicates." in text
 
 
-def test_an_enriched_report_does_not_claim_names_only() -> None:
+def test_an_enriched_report_says_which_providers_were_asked_and_how_often() -> None:
     report = full_report()
     report.enriched = True
-    assert "No enrich run" not in render_html(report)
+    report.enrich_run = EnrichRun({"tmdb": "asked", "musicbrainz": "disabled: HTTP 401",
+                                   "openlibrary": "not selected"}, {"tmdb": 3, "musicbrainz": 1})
+    text = " ".join(_Doc(render_html(report)).text)
+    assert "No enrich run" not in text
+    assert ("Enrich: tmdb asked (3 requests); musicbrainz disabled: HTTP 401 (1 request); "
+            "openlibrary not selected.") in text
+
+
+def test_an_offline_enrich_run_is_not_called_no_enrich_run() -> None:
+    report = full_report()
+    report.enrich_run = EnrichRun({"tmdb": "offline", "musicbrainz": "offline"}, {})
+    text = " ".join(_Doc(render_html(report)).text)
+    assert "No enrich run" not in text
+    assert ("Enrich ran but asked no provider (tmdb offline; musicbrainz offline): "
+            "identification from names and tags only.") in text
 
 
 # --- browser tests ------------------------------------------------------------------
@@ -364,7 +381,9 @@ def test_the_key_numbers_are_in_the_rendered_text(open_report: Callable[..., Ope
 def test_the_evil_file_name_is_text_and_makes_no_image(open_report: Callable[..., Opened]) -> None:
     for name in ("full", "hostile"):
         o = open_report(name)
-        assert o.page.get_by_text(EVIL_PATH, exact=True).count() >= 1
+        shown = EVIL_PATH if name == "hostile" else f"Movies/{EVIL}"  # below its root
+        assert o.page.get_by_text(shown, exact=True).count() >= 1
+        assert o.page.locator(f'span[title="{EVIL_PATH}"]').count() >= 1
         assert o.page.locator("img").count() == 0
         assert o.errors == []
 
@@ -405,10 +424,10 @@ def test_typing_in_a_filter_box_hides_rows_that_do_not_match(
     box = o.page.locator('input[data-filter="t-unidentified"]')
     box.fill("clip_01")
     visible = _first_cells(o.page, "t-unidentified", 0)
-    assert visible == [f"/media/Incoming/clip_{n:03d}.mp4" for n in range(10, 20)]
+    assert visible == [f"Incoming/clip_{n:03d}.mp4" for n in range(10, 20)]
     assert o.page.locator("#t-unidentified tbody tr:visible").count() == 10
     box.fill("ONERROR")
-    assert _first_cells(o.page, "t-unidentified", 0) == [EVIL_PATH]
+    assert _first_cells(o.page, "t-unidentified", 0) == [f"Movies/{EVIL}"]
     box.fill("")
     assert o.page.locator("#t-unidentified tbody tr:visible").count() == 24
 

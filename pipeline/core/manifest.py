@@ -29,7 +29,7 @@ from pipeline import __version__
 from pipeline.core.errors import ManifestError
 from pipeline.core.records import Header
 
-__all__ = ["ManifestWriter", "file_sha256", "read_header", "read_manifest"]
+__all__ = ["ManifestWriter", "file_sha256", "read_header", "read_manifest", "write_file_atomic"]
 
 T = TypeVar("T", bound=msgspec.Struct)
 
@@ -126,6 +126,21 @@ class ManifestWriter(Generic[T]):
         finally:
             if self._tmp.exists():
                 self._tmp.unlink()
+
+
+def write_file_atomic(path: Path, data: bytes) -> None:
+    """``data`` as ``path``, all or nothing: a temporary, fsynced, renamed into place."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        tmp.replace(path)
+        _fsync_dir(path.parent)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
 
 
 def _fsync_dir(folder: Path) -> None:

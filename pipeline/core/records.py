@@ -17,6 +17,7 @@ import msgspec
 
 __all__ = [
     "ENRICH_SCHEMA",
+    "ENRICH_SUMMARY_SCHEMA",
     "FILE_CLASSES",
     "PLAN_SCHEMA",
     "PROBE_SCHEMA",
@@ -25,6 +26,7 @@ __all__ = [
     "AudioTrack",
     "BookMeta",
     "EnrichRecord",
+    "EnrichSummary",
     "FileClass",
     "Header",
     "ItemError",
@@ -45,6 +47,7 @@ SCAN_SCHEMA = "jforg.scan/1"
 PROBE_SCHEMA = "jforg.probe/1"
 PLAN_SCHEMA = "jforg.plan/1"
 ENRICH_SCHEMA = "jforg.enrich/1"
+ENRICH_SUMMARY_SCHEMA = "jforg.enrich-summary/1"
 
 FileClass = Literal["video", "audio", "book", "subtitle", "image", "nfo", "other", "folder"]
 FILE_CLASSES: tuple[str, ...] = ("video", "audio", "book", "subtitle", "image", "nfo", "other")
@@ -302,3 +305,19 @@ class EnrichRecord(msgspec.Struct, frozen=True, omit_defaults=True):
     artwork: dict[str, str] = {}  # poster, backdrop … -> URL
     skipped: list[str] = []
     errors: list[ItemError] = []
+
+
+class EnrichSummary(msgspec.Struct, frozen=True):
+    """What one enrich run did, beside the enrich.jsonl it wrote (``enrich.summary.json``).
+
+    ``providers`` says per provider: "asked", "answered from the cache", "had
+    nothing to look up", "offline", "not selected", "no API key (…)" or
+    "disabled: <why>"; ``requests`` counts the requests that went to the
+    network (cache hits are free). ``manifest`` is the sha256 of
+    the enrich.jsonl it describes, so a summary of another run is never shown.
+    """
+
+    schema: str
+    manifest: str
+    providers: dict[str, str]
+    requests: dict[str, int]

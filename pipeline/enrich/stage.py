@@ -25,12 +25,14 @@ import msgspec
 
 from pipeline import __version__
 from pipeline.core.errors import ConfigError
-from pipeline.core.manifest import ManifestWriter, file_sha256, read_manifest
+from pipeline.core.manifest import ManifestWriter, file_sha256, read_manifest, write_file_atomic
 from pipeline.core.paths import from_wire
 from pipeline.core.records import (
     ENRICH_SCHEMA,
+    ENRICH_SUMMARY_SCHEMA,
     PROBE_SCHEMA,
     EnrichRecord,
+    EnrichSummary,
     ItemError,
     ProbeRecord,
     Work,
@@ -42,6 +44,7 @@ from pipeline.enrich.works import group_works
 __all__ = ["CHAINS", "MANIFEST", "PROVIDERS", "EnrichStats", "Override", "load_overrides", "run"]
 
 MANIFEST = "enrich.jsonl"
+SUMMARY = "enrich.summary.json"
 PROVIDERS = ("tmdb", "musicbrainz", "openlibrary", "coverart")
 # Which providers a work of each kind asks, in order: a search, then follow-ups.
 CHAINS: dict[str, tuple[str, ...]] = {
@@ -259,8 +262,32 @@ def run(work: Path, settings: Settings, *, offline: bool | None = None,
         stats.disabled = [why if why.startswith(f"{n}:") else f"{n}: {why}"
                           for n, why in sorted(lookups.disabled.items())]
     stats.requests = {n: c.stats.network for n, c in clients.items()}
+    _write_summary(work, out, skipped, lookups.disabled if lookups is not None else {},
+                   stats.requests, {n: c.stats.cache_hits for n, c in clients.items()})
     stats.elapsed = time.monotonic() - start
     return out, stats
+
+
+def _write_summary(work: Path, manifest: Path, skipped: Sequence[str],
+                   disabled: Mapping[str, str], requests: Mapping[str, int],
+                   cache_hits: Mapping[str, int]) -> None:
+    """Say what each provider did, for the report: enrich.jsonl alone can't tell."""
+    providers: dict[str, str] = {}
+    for name in PROVIDERS:
+        why = next((s.split(": ", 1)[1] for s in skipped if s.startswith(f"{name}: ")), None)
+        if why is not None:
+            providers[name] = why
+        elif name in disabled:
+            providers[name] = "disabled: " + disabled[name].removeprefix(f"{name}: ")
+        elif requests.get(name, 0):
+            providers[name] = "asked"
+        elif cache_hits.get(name, 0):
+            providers[name] = "answered from the cache"
+        else:
+            providers[name] = "had nothing to look up"
+    summary = EnrichSummary(ENRICH_SUMMARY_SCHEMA, file_sha256(manifest), providers,
+                            {n: requests.get(n, 0) for n in PROVIDERS if n in requests})
+    write_file_atomic(work / SUMMARY, msgspec.json.format(msgspec.json.encode(summary)) + b"\n")
 
 
 def _count(stats: EnrichStats, record: EnrichRecord) -> None:

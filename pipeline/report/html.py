@@ -14,8 +14,9 @@ Contract:
   this module's constants; library text never enters the ``<script>``.
   ``_Html`` marks a string that is already safe markup, so a table cell
   knows whether to escape; nothing else is trusted.
-- Paths are shown with ``paths.display``, so undecodable bytes read
-  ``\\xNN`` and a name with a newline still shows as one line.
+- Paths are shown below their library root (``model.below_root``) with
+  ``paths.display``, so undecodable bytes read ``\\xNN`` and a name with a
+  newline still shows as one line; the full path is the element's title.
 - Every section renders for an empty library and for a report that holds
   only errors; an empty section says so in one line, and a list capped by
   the report stage says how many entries report.json left out.
@@ -29,7 +30,14 @@ from typing import Literal
 
 from pipeline.core.paths import display
 from pipeline.report.assets import CSS, SCRIPT
-from pipeline.report.model import DuplicateGroup, ErrorGroup, PlanSummary, Report
+from pipeline.report.model import (
+    DuplicateGroup,
+    ErrorGroup,
+    PlanSummary,
+    Report,
+    below_root,
+    enrich_notice,
+)
 
 __all__ = ["CSP", "render_html"]
 
@@ -71,6 +79,11 @@ def _text(value: object) -> str:
 
 def _path(wire: str) -> str:
     return html.escape(display(wire), quote=True)
+
+
+def _short(wire: str, roots: Sequence[str]) -> str:
+    """``wire`` below its library root, the full path in the title attribute."""
+    return f'<span title="{_path(wire)}">{_path(below_root(wire, list(roots)))}</span>'
 
 
 def _num(n: int) -> str:
@@ -118,9 +131,9 @@ def _empty(message: str) -> str:
     return f'<p class="empty">{message}</p>'
 
 
-def _files(paths: Sequence[str], total: int | None = None) -> _Html:
+def _files(paths: Sequence[str], roots: Sequence[str], total: int | None = None) -> _Html:
     """A list of paths; long ones fold away, and a capped list says how many it lost."""
-    items = "".join(f"<li>{_path(p)}</li>" for p in paths)
+    items = "".join(f"<li>{_short(p, roots)}</li>" for p in paths)
     lost = (total - len(paths)) if total is not None else 0
     if lost > 0:
         items += f'<li class="more">… and {_num(lost)} more</li>'
@@ -131,7 +144,7 @@ def _files(paths: Sequence[str], total: int | None = None) -> _Html:
     return _Html(body)
 
 
-def _td(value: Cell, kind: ColKind) -> str:
+def _td(value: Cell, kind: ColKind, roots: Sequence[str]) -> str:
     """One cell: numbers keep their exact value for sorting; text is escaped unless _Html."""
     if value is None:
         return '<td class="empty">—</td>'
@@ -143,7 +156,7 @@ def _td(value: Cell, kind: ColKind) -> str:
     if isinstance(value, _Html):  # a list of paths wraps like a path, other markup like prose
         return f'<td class="{"path" if kind == "path" else "wide"}">{value}</td>'
     if kind == "path":
-        return f'<td class="path">{_path(str(value))}</td>'
+        return f'<td class="path">{_short(str(value), roots)}</td>'
     return f'<td class="{"wide" if kind == "long" else "nw"}">{_text(value)}</td>'
 
 
@@ -155,13 +168,16 @@ def _th(name: str, kind: ColKind) -> str:
 
 
 def _table(tid: str, cols: Sequence[tuple[str, ColKind]],
-           rows: Iterable[Sequence[Cell]], label: str, narrow: bool = False) -> str:
+           rows: Iterable[Sequence[Cell]], label: str, narrow: bool = False,
+           roots: Sequence[str] = ()) -> str:
     """A sortable table in its own scroll box, with a filter box when it is long.
 
-    ``narrow`` keeps a small name/number table from stretching across a wide screen.
+    ``narrow`` keeps a small name/number table from stretching across a wide screen;
+    path columns show paths below ``roots``.
     """
     head = "".join(_th(name, kind) for name, kind in cols)
-    body = ["<tr>" + "".join(_td(value, kind) for value, (_, kind) in zip(row, cols, strict=True))
+    body = ["<tr>" + "".join(_td(value, kind, roots)
+                             for value, (_, kind) in zip(row, cols, strict=True))
             + "</tr>" for row in rows]
     box = ""
     if len(body) > FILTER_ROWS:
@@ -218,11 +234,9 @@ def _overview(r: Report) -> str:
              ("bad" if failed else "", _num(failed), "files with errors",
               f"in {_count(len(r.errors), 'group')}")]
     out = [_stats(stats)]
-    if r.enriched:
-        out.append('<p class="note ok">Enriched: identities were matched against online '
-                   "providers.</p>")
-    else:
-        out.append('<p class="note">No enrich run: identification from names and tags only.</p>')
+    asked = r.enrich_run is not None and ("asked" in r.enrich_run.providers.values()
+                                          or (not r.enrich_run.providers and r.enriched))
+    out.append(f'<p class="note{" ok" if asked else ""}">{_text(enrich_notice(r))}</p>')
     kinds = sorted(r.kinds.items(), key=lambda kv: (-kv[1].files, kv[0]))
     out.append("<h3>Files and bytes by kind</h3>")
     out.append(_table("t-kinds", [("Kind", "text"), ("Files", "num"), ("Size", "size"),
@@ -260,21 +274,22 @@ def _review(r: Report) -> str:
              if i.candidates else None) for i in r.review]
     return _table("t-review", [("File", "path"), ("Kind", "text"), ("Reason", "long"),
                                ("Title", "long"), ("Year", "year"), ("Candidates", "text")],
-                  rows, "review items") + _more(r, "review")
+                  rows, "review items", roots=r.roots) + _more(r, "review")
 
 
 def _unidentified(r: Report) -> str:
     if not r.unidentified:
         return _empty("No unidentified files.") + _more(r, "unidentified")
     return _table("t-unidentified", [("File", "path")], [(p,) for p in r.unidentified],
-                  "unidentified files") + _more(r, "unidentified")
+                  "unidentified files", roots=r.roots) + _more(r, "unidentified")
 
 
 def _errors(groups: list[ErrorGroup], r: Report) -> str:
     if not groups:
         return _empty("No errors.") + _more(r, "errors")
     ordered = sorted(groups, key=lambda g: (g.stage, g.code))
-    rows = [(g.stage, g.code, g.count, g.message, _files(g.files, g.count)) for g in ordered]
+    rows = [(g.stage, g.code, g.count, g.message, _files(g.files, r.roots, g.count))
+            for g in ordered]
     return _table("t-errors", [("Stage", "text"), ("Code", "text"), ("Count", "num"),
                                ("Example message", "long"), ("Files", "path")],
                   rows, "errors") + _more(r, "errors")
@@ -289,14 +304,16 @@ def _duplicates(groups: list[DuplicateGroup], r: Report) -> str:
         out.append(f"<h3>{title} ({_count(len(mine), 'group')})</h3>")
         out.append(_table(f"t-dup-{kind.replace(' ', '-')}",
                           [("Key", "long"), ("Files", "num"), ("Paths", "path")],
-                          [(g.key, len(g.files), _files(g.files)) for g in mine], "duplicates")
+                          [(g.key, len(g.files), _files(g.files, r.roots)) for g in mine],
+                          "duplicates")
                    if mine else _empty(f"No {kind} duplicates."))
     rest = [g for g in groups if g.kind not in ("same content", "same work")]
     if rest:  # a kind this renderer does not know yet: still show it
         out.append("<h3>Other</h3>" + _table(
             "t-dup-other", [("Kind", "text"), ("Key", "long"), ("Files", "num"),
                             ("Paths", "path")],
-            [(g.kind, g.key, len(g.files), _files(g.files)) for g in rest], "duplicates"))
+            [(g.kind, g.key, len(g.files), _files(g.files, r.roots)) for g in rest],
+            "duplicates"))
     return "".join(out) + _more(r, "duplicates")
 
 
@@ -329,7 +346,8 @@ def _extras(r: Report) -> str:
     if r.extras:
         out.append("<h3>Files</h3>")
         out.append(_table("t-extras", [("Role", "text"), ("File", "path"), ("Why", "long")],
-                          [(e.role, e.path, e.reason) for e in r.extras], "extras"))
+                          [(e.role, e.path, e.reason) for e in r.extras], "extras",
+                          roots=r.roots))
     return "".join(out) + _more(r, "extras")
 
 
@@ -346,7 +364,7 @@ def _plan(plan: PlanSummary | None, r: Report) -> str:
     out.append("<h3>Sample moves</h3>")
     moves = [(m[0], "→", m[1]) for m in plan.sample_moves if len(m) == 2]
     out.append(_table("t-moves", [("Source", "path"), ("", "text"), ("Destination", "path")],
-                      moves, "moves") if moves else _empty("No moves planned."))
+                      moves, "moves", roots=r.roots) if moves else _empty("No moves planned."))
     return "".join(out) + _more(r, "sample_moves")
 
 
@@ -355,7 +373,7 @@ def _naming(r: Report) -> str:
         return _empty("No naming issues.") + _more(r, "naming_issues")
     return _table("t-naming", [("File", "path"), ("Rule", "text"), ("Problem", "long")],
                   [(n.path, n.rule, n.message) for n in r.naming_issues],
-                  "naming issues") + _more(r, "naming_issues")
+                  "naming issues", roots=r.roots) + _more(r, "naming_issues")
 
 
 def render_html(report: Report) -> str:

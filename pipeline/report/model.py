@@ -1,7 +1,8 @@
 """The shape of report.json (schema ``jforg.report/1``), shared by every renderer.
 
 Paths are in wire form (``pipeline.core.paths``): exact, and always valid JSON;
-renderers show them with ``paths.display``. Every list that could grow with
+renderers show them below their library root (``below_root``) with
+``paths.display``, the full path a hover away. Every list that could grow with
 the library is capped at ``LIST_CAP`` entries, and ``truncated`` says how
 many entries each capped list left out, so the report's size and the
 memory used to build it stay bounded.
@@ -15,6 +16,7 @@ __all__ = [
     "LIST_CAP",
     "REPORT_SCHEMA",
     "DuplicateGroup",
+    "EnrichRun",
     "ErrorGroup",
     "ExtraFile",
     "Identification",
@@ -24,6 +26,8 @@ __all__ = [
     "Report",
     "ReviewItem",
     "Totals",
+    "below_root",
+    "enrich_notice",
 ]
 
 REPORT_SCHEMA = "jforg.report/1"
@@ -99,6 +103,14 @@ class NamingIssue(msgspec.Struct):
     message: str
 
 
+class EnrichRun(msgspec.Struct):
+    """What the enrich run behind this report did, per provider (see EnrichSummary);
+    empty when its enrich.jsonl has no summary beside it."""
+
+    providers: dict[str, str] = {}  # asked, offline, disabled: … (see EnrichSummary)
+    requests: dict[str, int] = {}  # requests that went to the network
+
+
 class Report(msgspec.Struct):
     schema: str
     created: str
@@ -120,3 +132,38 @@ class Report(msgspec.Struct):
     naming_issues: list[NamingIssue]
     enriched: bool
     truncated: dict[str, int]
+    enrich_run: EnrichRun | None = None  # None: no enrich.jsonl made from this probe
+
+
+def below_root(path: str, roots: list[str]) -> str:
+    """``path`` relative to the library root holding it (that root's name first when
+    the report has several); the path itself when no root holds it."""
+    best = max((r for r in roots if path.startswith(r.rstrip("/") + "/")), key=len, default=None)
+    if best is None:
+        return path
+    rel = path[len(best.rstrip("/")) + 1:]
+    if len(roots) > 1:
+        return f"{best.rstrip('/').rsplit('/', 1)[-1] or '/'}/{rel}"
+    return rel
+
+
+def enrich_notice(report: Report) -> str:
+    """One sentence on where the identities come from: what enrich did, or that it did not."""
+    run = report.enrich_run
+    if run is None:
+        return "No enrich run: identification from names and tags only."
+    if not run.providers:  # an enrich.jsonl written before enrich summarised its runs
+        return ("Enriched: identities were matched against online providers."
+                if report.enriched else "Enrich found no match: identification from names "
+                "and tags only.")
+    asked = [name for name, status in run.providers.items()
+             if status in ("asked", "answered from the cache")]
+    parts = []
+    for name, status in run.providers.items():
+        n = run.requests.get(name, 0)
+        parts.append(f"{name} {status}" + (f" ({n:,} request{'' if n == 1 else 's'})"
+                                           if n else ""))
+    if not asked:
+        return ("Enrich ran but asked no provider (" + "; ".join(parts)
+                + "): identification from names and tags only.")
+    return "Enrich: " + "; ".join(parts) + "."

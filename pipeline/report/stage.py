@@ -10,7 +10,6 @@ and ``report.html`` atomically and returns the report for the terminal.
 from __future__ import annotations
 
 import datetime as _dt
-import os
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,13 +18,15 @@ from typing import Generic, TypeVar
 import msgspec
 
 from pipeline import __version__
-from pipeline.core.manifest import file_sha256, read_header, read_manifest
+from pipeline.core.manifest import file_sha256, read_header, read_manifest, write_file_atomic
 from pipeline.core.records import (
     ENRICH_SCHEMA,
+    ENRICH_SUMMARY_SCHEMA,
     PLAN_SCHEMA,
     PROBE_SCHEMA,
     SCAN_SCHEMA,
     EnrichRecord,
+    EnrichSummary,
     PlanEntry,
     ProbeRecord,
 )
@@ -34,6 +35,7 @@ from pipeline.report.model import (
     LIST_CAP,
     REPORT_SCHEMA,
     DuplicateGroup,
+    EnrichRun,
     ErrorGroup,
     ExtraFile,
     Identification,
@@ -123,7 +125,8 @@ def build(work: Path) -> Report:
               if (work / name).exists()}
     if (work / "scan.jsonl").exists():
         read_header(work / "scan.jsonl", SCAN_SCHEMA)
-    enriched, doubtful, enrich_errors = _enrich_summary(work, inputs.get("probe.jsonl"))
+    enrich_run, enriched, doubtful, enrich_errors = _enrich_summary(work,
+                                                                    inputs.get("probe.jsonl"))
     if (work / "enrich.jsonl").exists():
         inputs["enrich.jsonl"] = file_sha256(work / "enrich.jsonl")
     kinds: dict[str, Totals] = {}
@@ -201,6 +204,7 @@ def build(work: Path) -> Report:
         duplicates=duplicates, missing_episodes=missing.items,
         extras=extras.items, extras_by_role=dict(sorted(extras_by_role.items())),
         plan=_plan_summary(work, inputs.get("probe.jsonl")), naming_issues=[], enriched=enriched,
+        enrich_run=enrich_run,
         truncated={name: n for name, n in (
             ("review", review.dropped), ("unidentified", unidentified.dropped),
             ("extras", extras.dropped), ("duplicates", dup_dropped),
@@ -208,16 +212,31 @@ def build(work: Path) -> Report:
     )
 
 
+def _enrich_run(work: Path) -> EnrichRun:
+    """What the run that wrote enrich.jsonl did, from the summary written beside it."""
+    path = work / "enrich.summary.json"
+    try:
+        summary = msgspec.json.decode(path.read_bytes(), type=EnrichSummary)
+    except (OSError, msgspec.DecodeError):
+        return EnrichRun()
+    if summary.schema != ENRICH_SUMMARY_SCHEMA or \
+            summary.manifest != file_sha256(work / "enrich.jsonl"):
+        return EnrichRun()  # describes another enrich run
+    return EnrichRun(dict(summary.providers), dict(summary.requests))
+
+
 def _enrich_summary(work: Path, probe_hash: str | None
-                    ) -> tuple[bool, dict[str, tuple[str, list[str]]], list[ErrorGroup]]:
-    """Whether any provider answered; files of works matched below "strong" with their
-    candidates; enrich errors grouped by code. Empty when enrich.jsonl is absent or stale."""
+                    ) -> tuple[EnrichRun | None, bool, dict[str, tuple[str, list[str]]],
+                               list[ErrorGroup]]:
+    """The enrich run (None when enrich.jsonl is absent or of another probe); whether any
+    provider answered; files of works matched below "strong" with their candidates;
+    enrich errors grouped by code."""
     path = work / "enrich.jsonl"
     if not path.exists():
-        return False, {}, []
+        return None, False, {}, []
     header, records = read_manifest(path, ENRICH_SCHEMA, EnrichRecord)
     if header.inputs.get("probe.jsonl") != probe_hash:
-        return False, {}, []
+        return None, False, {}, []
     enriched = False
     doubtful: dict[str, tuple[str, list[str]]] = {}
     groups: dict[str, tuple[ErrorGroup, _Capped[str]]] = {}
@@ -237,7 +256,7 @@ def _enrich_summary(work: Path, probe_hash: str | None
     for group, files in groups.values():
         group.files = files.items
         out.append(group)
-    return enriched, doubtful, sorted(out, key=lambda g: g.code)
+    return _enrich_run(work), enriched, doubtful, sorted(out, key=lambda g: g.code)
 
 
 def _plan_summary(work: Path, probe_hash: str | None) -> PlanSummary | None:
@@ -334,25 +353,12 @@ def _missing(seasons: dict[tuple[str, int], set[int]],
     return out
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        tmp.replace(path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-
-
 def run(work: Path) -> tuple[Report, Path, Path]:
     """Build the report and write report.json and report.html into ``work``."""
     from pipeline.report.html import render_html
 
     report = build(work)
     json_path, html_path = work / JSON_NAME, work / HTML_NAME
-    _write_atomic(json_path, msgspec.json.format(msgspec.json.encode(report), indent=1) + b"\n")
-    _write_atomic(html_path, render_html(report).encode("utf-8"))
+    write_file_atomic(json_path, msgspec.json.format(msgspec.json.encode(report), indent=1) + b"\n")
+    write_file_atomic(html_path, render_html(report).encode("utf-8"))
     return report, json_path, html_path

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pipeline.core.paths import display
 from pipeline.core.progress import human_bytes
-from pipeline.report.model import Report
+from pipeline.report.model import Report, below_root, enrich_notice
 
 __all__ = ["render_text"]
 
@@ -30,8 +30,8 @@ def render_text(report: Report, json_path: Path, html_path: Path, *, color: bool
     media = ident.identified + ident.needs_review + ident.unidentified
     console.print(f"report: {report.totals.files:,} files, {human_bytes(report.totals.bytes)}; "
                   f"media {media:,}: {ident.identified:,} identified, "
-                  f"{ident.needs_review:,} need review, {ident.unidentified:,} unidentified"
-                  + ("" if report.enriched else " (no enrich run: from names and tags)"))
+                  f"{ident.needs_review:,} need review, {ident.unidentified:,} unidentified")
+    console.print(enrich_notice(report))
 
     kinds = Table(title=None, box=None, pad_edge=False, show_edge=False)
     kinds.add_column("kind")
@@ -57,13 +57,14 @@ def render_text(report: Report, json_path: Path, html_path: Path, *, color: bool
     findings.add_column("count", justify="right", no_wrap=True)
     findings.add_column("example", overflow="ellipsis", no_wrap=True, max_width=56)
     for group in report.errors:
-        example = display(group.files[0]) if group.files else group.message
+        example = display(below_root(group.files[0], report.roots)) if group.files \
+            else group.message
         findings.add_row(f"{group.stage} error: {group.code}", f"{group.count:,}", example)
     same_content = [g for g in report.duplicates if g.kind == "same content"]
     same_work = [g for g in report.duplicates if g.kind == "same work"]
     if same_content:
         findings.add_row("duplicate files (same content)", f"{len(same_content):,}",
-                         display(same_content[0].files[0]))
+                         display(below_root(same_content[0].files[0], report.roots)))
     if same_work:
         findings.add_row("works in several files", f"{len(same_work):,}", same_work[0].key)
     for role, count in report.extras_by_role.items():
