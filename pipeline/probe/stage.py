@@ -120,7 +120,7 @@ def probe_one(record: ScanRecord, options: ProbeOptions) -> ProbeRecord:
 
 def _video(record: ScanRecord, path: str, options: ProbeOptions, out: dict[str, Any]) -> None:
     from pipeline.probe.extras import classify_role
-    from pipeline.probe.fingerprint import fingerprint
+    from pipeline.core.fingerprint import fingerprint
     from pipeline.probe.mediainfo import technical
     from pipeline.probe.parse import parse_video
 
@@ -139,7 +139,7 @@ def _video(record: ScanRecord, path: str, options: ProbeOptions, out: dict[str, 
 
 
 def _audio(path: str, out: dict[str, Any]) -> None:
-    from pipeline.probe.fingerprint import fingerprint
+    from pipeline.core.fingerprint import fingerprint
     from pipeline.probe.tags import audio_info
 
     out["fingerprint"] = fingerprint(path)
@@ -148,7 +148,7 @@ def _audio(path: str, out: dict[str, Any]) -> None:
 
 def _book(path: str, out: dict[str, Any]) -> None:
     from pipeline.probe.books import book_meta
-    from pipeline.probe.fingerprint import fingerprint
+    from pipeline.core.fingerprint import fingerprint
 
     out["fingerprint"] = fingerprint(path)
     out["book"] = book_meta(path)

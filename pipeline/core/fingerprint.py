@@ -4,6 +4,8 @@ size + BLAKE2b over the first and last 64 KiB: two reads per file whatever
 its size, so a nightly run over a NAS stays cheap. Equal fingerprints mean
 "almost certainly the same file" (same size, same head, same tail), which
 is what the duplicate report needs; it is not a proof of identity.
+Organize records it for every file it places, so rollback can tell that a
+file is still the one it put there before moving it back.
 """
 
 from __future__ import annotations
