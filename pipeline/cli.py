@@ -110,12 +110,43 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--strict", action="store_true",
                         help="exit 1 when there is any violation")
 
+    organize = commands.add_parser(
+        "organize", parents=[common], help="apply the plan: put every file in its place",
+        description="Apply WORK/plan.jsonl behind a write-ahead journal (WORK/journal/): "
+                    "every change can be rolled back, and a killed run is finished by the "
+                    "next organize or undone by rollback.")
+    organize.add_argument("--dest", metavar="DIR",
+                          help="the plan's destination (default: the one the plan was made for)")
+    organize.add_argument("--mode", choices=["move", "copy", "hardlink", "hardlink-or-copy",
+                                             "symlink"],
+                          help="how files get there (default organize.mode)")
+    organize.add_argument("--conflict", choices=["skip", "rename", "fail"],
+                          help="a destination that appeared since the plan "
+                               "(default organize.conflict)")
+    organize.add_argument("--dry-run", action="store_true",
+                          help="say what would happen; change nothing")
+    organize.add_argument("--absolute-links", action="store_true",
+                          help="symlink mode: absolute targets instead of relative ones")
+    organize.add_argument("--nfo", action=argparse.BooleanOptionalAction, default=None,
+                          help="write the plan's NFO files (default organize.nfo)")
+
+    rollback = commands.add_parser(
+        "rollback", parents=[common], help="undo an organize transaction",
+        description="Put back what an organize transaction moved and remove what it created; "
+                    "files changed since are left as they are and listed.")
+    rollback.add_argument("txn", nargs="?", metavar="TXN_ID", help="the transaction to undo")
+    rollback.add_argument("--last", action="store_true", help="undo the latest transaction")
+    rollback.add_argument("--list", action="store_true", help="list the transactions")
+    rollback.add_argument("--show", metavar="TXN_ID", help="show one transaction's steps")
+
     run = commands.add_parser("run", parents=[common], help="all stages, for cron",
                               description="Run every stage of the pipeline over LIB.")
     run.add_argument("libraries", nargs="+", metavar="LIB", help="library root folder")
     _scan_flags(run)
     _probe_flags(run, jobs=False)
     run.add_argument("--dest", metavar="DIR", help="also plan the organized library under DIR")
+    run.add_argument("--organize", action="store_true",
+                     help="with --dest: apply the plan too (organize.* settings)")
     _enrich_flags(run)
     return parser
 
@@ -238,6 +269,35 @@ def _verify(args: argparse.Namespace, out: PipeSafe) -> int:
     return 1 if violations and args.strict else 0
 
 
+def _organize_options(args: argparse.Namespace, settings: Any) -> Any:
+    """organize's options from its flags over the settings (None: not organizing)."""
+    if args.command == "run" and getattr(args, "organize", False):
+        if not args.dest:
+            from pipeline.core.errors import UsageError
+
+            raise UsageError("run --organize needs --dest DIR: where the library goes")
+    elif args.command != "organize":
+        return None
+    from pipeline.organize.stage import OrganizeOptions
+
+    return OrganizeOptions.from_settings(
+        settings, dest=getattr(args, "dest", None), mode=getattr(args, "mode", None),
+        conflict=getattr(args, "conflict", None), dry_run=getattr(args, "dry_run", None),
+        absolute_links=getattr(args, "absolute_links", None), nfo=getattr(args, "nfo", None))
+
+
+def _rollback(args: argparse.Namespace, ctx: Any, runner: Any) -> Any:
+    from pipeline.core.errors import UsageError
+
+    chosen = sum(bool(x) for x in (args.txn, args.last, args.list, args.show))
+    if chosen != 1:
+        raise UsageError("rollback needs one of: TXN_ID, --last, --list, --show TXN_ID")
+    result = runner.rollback(ctx, args.txn, last=args.last, show=args.show, listing=args.list)
+    for line in result.summary:
+        print(line, file=ctx.out, flush=True)
+    return result
+
+
 def _dispatch(args: argparse.Namespace, out: PipeSafe, err: Output) -> int:
     from pathlib import Path
 
@@ -259,7 +319,8 @@ def _dispatch(args: argparse.Namespace, out: PipeSafe, err: Output) -> int:
         settings = msgspec.structs.replace(settings, scan=scan)
     libraries = getattr(args, "libraries", [])
     work = resolve_work(args.work, libraries)
-    ctx = runner.Context(work=work, settings=settings, out=out, err=err,
+    organize = _organize_options(args, settings)
+    ctx = runner.Context(work=work, settings=settings, out=out, err=err, organize=organize,
                          progress_interval=_progress_interval(),
                          force=getattr(args, "force", False),
                          report_format=getattr(args, "format", "text"),
@@ -277,6 +338,8 @@ def _dispatch(args: argparse.Namespace, out: PipeSafe, err: Output) -> int:
                   f"from {work}: {', '.join(sorted(lock.swept))}", file=err)
         if args.command == "run":
             results = runner.run_pipeline(ctx, libraries)
+        elif args.command == "rollback":
+            results = [_rollback(args, ctx, runner)]
         else:
             results = runner.run_pipeline(ctx, libraries, only=args.command)
         if libraries:

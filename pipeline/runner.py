@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 
@@ -25,6 +26,9 @@ from pipeline.core.records import (
 from pipeline.core.settings import Settings
 from pipeline.core.streams import Output
 from pipeline.scan import stage as scan
+
+if TYPE_CHECKING:
+    from pipeline.organize.stage import OrganizeOptions
 
 __all__ = ["STAGES", "Context", "StageResult", "run_enrich", "run_pipeline", "run_probe",
            "run_report", "run_scan"]
@@ -45,6 +49,7 @@ class Context(msgspec.Struct, frozen=True):
     offline: bool | None = None  # enrich: ask no provider (default enrich.offline)
     providers: tuple[str, ...] = ()  # enrich: only these providers
     accept: str | None = None  # plan: lowest enrich confidence applied without review
+    organize: Any = None  # OrganizeOptions: organize's own options (None: from settings)
 
 
 class StageResult(msgspec.Struct, frozen=True):
@@ -156,6 +161,68 @@ def run_plan(ctx: Context, libraries: Sequence[str]) -> StageResult:
     return StageResult("plan", manifest, lines, 0)
 
 
+def run_organize(ctx: Context, libraries: Sequence[str]) -> StageResult:
+    from pipeline.organize import stage as organize
+
+    options: OrganizeOptions = ctx.organize or organize.OrganizeOptions.from_settings(
+        ctx.settings, dest=ctx.dest)
+    with Progress("organize", stream=ctx.err, interval=ctx.progress_interval) as progress:
+        stats = organize.run(ctx.work, ctx.settings, options,
+                             tick=progress.update)
+    if options.dry_run:
+        return StageResult("organize", ctx.work / "plan.jsonl",
+                           ["organize (dry run, nothing was changed):",
+                            *(f"  {line}" for line in stats.dry_run)], 0)
+    journal = ctx.work / "plan.jsonl" if stats.journal is None else stats.journal
+    if stats.journal is None:  # nothing to do: the plan was applied already
+        return StageResult("organize", journal, [f"organize: {n}" for n in stats.notes], 0)
+    done = ", ".join(f"{label} {n}" for label, n in sorted(stats.steps.items()))
+    lines = [f"organize: transaction {stats.txn}: {done or 'nothing to do'}; "
+             f"{stats.failed} failed, {stats.plan_skips} skipped by the plan, "
+             f"{human_bytes(stats.bytes_copied)} copied, {stats.elapsed:.2f} s "
+             f"-> {display(str(journal))}"]
+    if stats.resumed:
+        lines.append(f"  finished the interrupted transaction {stats.resumed}")
+    lines += [f"  {note}" for note in stats.notes]
+    if stats.failures:
+        by_code = ", ".join(f"{code}: {n}" for code, n in sorted(stats.failures.items()))
+        lines.append(f"  failed by reason: {by_code}")
+        lines += [f"  error: {display(example)}" for example in stats.examples]
+    return StageResult("organize", journal, lines, stats.failed)
+
+
+def rollback(ctx: Context, txn: str | None, *, last: bool = False, show: str | None = None,
+             listing: bool = False) -> StageResult:
+    """``jforg rollback``: undo a transaction, or list / show them."""
+    from pipeline.organize import rollback as undo
+
+    journal = ctx.work / "journal"
+    if listing:
+        return StageResult("rollback", journal, undo.listing(ctx.work), 0)
+    if show is not None:
+        return StageResult("rollback", journal, undo.describe(undo.find(ctx.work, show,
+                                                                          last=False)), 0)
+    path = undo.find(ctx.work, txn, last=last)
+    stats = undo.rollback(ctx.work, path)
+    if stats.already:
+        return StageResult("rollback", path, [f"rollback: transaction {stats.txn} was already "
+                                              "rolled back; nothing to do"], 0)
+    lines = [f"rollback: transaction {stats.txn}: {stats.put_back} files put back, "
+             f"{stats.removed} files it made removed, {len(stats.kept)} left as they are, "
+             f"{stats.elapsed:.2f} s -> {display(str(path))}"]
+    lines += [f"  kept: {why}" for why in stats.kept[:_MAX_ERRORS_SHOWN]]
+    if stats.folders_kept:
+        lines.append(f"  {len(stats.folders_kept)} folder(s) it made hold other files now and "
+                     f"stay: {', '.join(stats.folders_kept[:3])}")
+    if len(stats.kept) > _MAX_ERRORS_SHOWN:
+        lines.append(f"  ... and {len(stats.kept) - _MAX_ERRORS_SHOWN} more; see "
+                     f"jforg rollback --show {stats.txn}")
+    if stats.newer:
+        lines.append(f"  note: later transactions were not rolled back first: "
+                     f"{', '.join(stats.newer)}; files they moved stay where they are")
+    return StageResult("rollback", path, lines, len(stats.kept))
+
+
 def _error_lines(manifest: Path, schema: str, record_type: type[ScanRecord | ProbeRecord]
                  ) -> list[str]:
     from pipeline.core.manifest import read_manifest
@@ -187,7 +254,8 @@ STAGES: list[tuple[str, Callable[[Context, Sequence[str]], StageResult]]] = [
 ]
 
 # Stages that run only when asked for by name (or by `run --dest`).
-ON_REQUEST: dict[str, Callable[[Context, Sequence[str]], StageResult]] = {"plan": run_plan}
+ON_REQUEST: dict[str, Callable[[Context, Sequence[str]], StageResult]] = {
+    "plan": run_plan, "organize": run_organize}
 
 
 def run_pipeline(ctx: Context, libraries: Sequence[str],
@@ -196,8 +264,11 @@ def run_pipeline(ctx: Context, libraries: Sequence[str],
     results = []
     table = list(STAGES)
     if ctx.dest:
-        # With a destination the plan comes before the report, which shows it.
+        # With a destination the plan comes before the report, which shows it;
+        # `run --organize` applies it right after (cron).
         table.insert(len(table) - 1, ("plan", run_plan))
+        if ctx.organize is not None and only is None:
+            table.insert(len(table) - 1, ("organize", run_organize))
     if only in ON_REQUEST:
         table = [(only, ON_REQUEST[only])]
     for name, stage in table:

@@ -52,10 +52,12 @@ class ManifestWriter(Generic[T]):
     (KeyboardInterrupt included) it is removed and ``path`` is untouched.
     """
 
-    def __init__(self, path: Path, schema: str, inputs: dict[str, str] | None = None) -> None:
+    def __init__(self, path: Path, schema: str, inputs: dict[str, str] | None = None, *,
+                 dest: str | None = None) -> None:
         self.path = path
         self.schema = schema
         self.inputs = dict(inputs or {})
+        self.dest = dest
         self.count = 0
         self._encoder = msgspec.json.Encoder()
         self._pending: list[T] = []
@@ -66,7 +68,8 @@ class ManifestWriter(Generic[T]):
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._handle = open(self._tmp, "wb")
         created = _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
-        header = Header(schema=self.schema, created=created, tool=__version__, inputs=self.inputs)
+        header = Header(schema=self.schema, created=created, tool=__version__, inputs=self.inputs,
+                        dest=self.dest)
         self._handle.write(self._encoder.encode(header) + b"\n")
         return self
 

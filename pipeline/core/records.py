@@ -53,13 +53,14 @@ FileClass = Literal["video", "audio", "book", "subtitle", "image", "nfo", "other
 FILE_CLASSES: tuple[str, ...] = ("video", "audio", "book", "subtitle", "image", "nfo", "other")
 
 
-class Header(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
-    """First line of every manifest."""
+class Header(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
+    """First line of every manifest; ``dest`` only in plan.jsonl (where it organizes to)."""
 
     schema: str
     created: str
     tool: str
     inputs: dict[str, str] = {}
+    dest: str | None = None  # wire form
 
 
 class ItemError(msgspec.Struct, frozen=True):

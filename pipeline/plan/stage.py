@@ -241,7 +241,9 @@ def run(work: Path, dest: str, settings: Settings, *,
     # Pass 3: every entry, in manifest order.
     out = work / MANIFEST
     hashes = {"probe.jsonl": file_sha256(work / "probe.jsonl")}
-    with ManifestWriter[PlanEntry](out, PLAN_SCHEMA, hashes) as writer:
+    if base.matches:  # the plan used enrich's answers: organize refuses it if they change
+        hashes["enrich.jsonl"] = file_sha256(work / "enrich.jsonl")
+    with ManifestWriter[PlanEntry](out, PLAN_SCHEMA, hashes, dest=to_wire(dest)) as writer:
         for record in _records(work):
             writer.write_all(planner.entries(record))
         if planner.failures:

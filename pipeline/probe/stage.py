@@ -119,8 +119,8 @@ def probe_one(record: ScanRecord, options: ProbeOptions) -> ProbeRecord:
 
 
 def _video(record: ScanRecord, path: str, options: ProbeOptions, out: dict[str, Any]) -> None:
-    from pipeline.probe.extras import classify_role
     from pipeline.core.fingerprint import fingerprint
+    from pipeline.probe.extras import classify_role
     from pipeline.probe.mediainfo import technical
     from pipeline.probe.parse import parse_video
 
@@ -147,8 +147,8 @@ def _audio(path: str, out: dict[str, Any]) -> None:
 
 
 def _book(path: str, out: dict[str, Any]) -> None:
-    from pipeline.probe.books import book_meta
     from pipeline.core.fingerprint import fingerprint
+    from pipeline.probe.books import book_meta
 
     out["fingerprint"] = fingerprint(path)
     out["book"] = book_meta(path)
