@@ -25,7 +25,9 @@ import msgspec
 import pytest
 
 from pipeline.core.settings import Settings
+from pipeline.organize import rollback
 from pipeline.organize import stage as organize
+from pipeline.organize.rollback import RollbackStats
 from pipeline.plan import stage as plan
 from pipeline.probe import stage as probe
 from pipeline.scan import stage as scan
@@ -50,9 +52,11 @@ LIBRARY: dict[str | bytes, int | bytes] = {
 
 
 def content(rel: str | bytes, size: int) -> bytes:
+    """Bytes unique to ``rel``: its hash, then zeros (MediaInfo reads those quickly; some
+    repeating patterns keep it busy for minutes)."""
     seed = rel.encode("utf-8", "surrogateescape") if isinstance(rel, str) else rel
-    block = hashlib.sha256(seed).digest()
-    return (block * (size // len(block) + 1))[:size]
+    head = hashlib.sha256(seed).hexdigest().encode() + b"\n"
+    return (head + bytes(max(0, size - len(head))))[:size]
 
 
 @dataclass
@@ -103,6 +107,11 @@ def run(lib: Lib, **options: Any) -> organize.OrganizeStats:
                         organize.OrganizeOptions.from_settings(settings, **options))
 
 
+def rollback_last(lib: Lib) -> RollbackStats:
+    """What ``jforg rollback --last`` does, in this process."""
+    return rollback.rollback(lib.work, rollback.find(lib.work, None, last=True))
+
+
 def jforg(lib: Lib, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     return subprocess.run([str(JFORG), *args, "--work", str(lib.work)], capture_output=True,
                           text=True, timeout=timeout, check=False)
@@ -128,15 +137,26 @@ def files_below(root: Path) -> list[bytes]:
 
 
 @contextmanager
-def tmpfs(path: Path, size: str = "64m") -> Iterator[Path]:
-    """A tmpfs of ``size`` at ``path`` for the test's duration (root only, else skip)."""
-    if os.geteuid() != 0 or shutil.which("mount") is None:
-        pytest.skip("mounting a second filesystem needs root (CI runs as root)")
+def tmpfs(path: Path, size: str = "64m", *, required: bool = True) -> Iterator[Path]:
+    """A tmpfs of ``size`` at ``path`` for the test's duration (root only).
+
+    Where it can't be mounted the test skips and says why, unless not
+    ``required``: then ``path`` is simply a folder on the same filesystem.
+    """
     path.mkdir(parents=True, exist_ok=True)
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)],
-                          capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
+    why = None
+    if os.geteuid() != 0 or shutil.which("mount") is None:
+        why = "mounting a second filesystem needs root (CI runs as root)"
+    else:
+        done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs",
+                               str(path)], capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            why = f"cannot mount a tmpfs here: {done.stderr.strip()}"
+    if why is not None:
+        if required:
+            pytest.skip(why)
+        yield path
+        return
     try:
         yield path
     finally:

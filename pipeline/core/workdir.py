@@ -142,10 +142,12 @@ def sweep_leftovers(work: Path) -> list[str]:
     Only call while holding the lock: a live run's temporaries look the same.
     """
     removed: list[str] = []
-    try:
-        entries = list(os.scandir(work))
-    except OSError:
-        return removed
+    entries: list[os.DirEntry[str]] = []
+    for folder in (work, work / "journal"):  # organize writes its journals aside first
+        try:
+            entries += [e for e in os.scandir(folder) if e.path != str(work / "journal")]
+        except OSError:
+            continue
     for entry in entries:
         name = entry.name
         try:
@@ -153,6 +155,7 @@ def sweep_leftovers(work: Path) -> list[str]:
                 continue
             if _TEMPORARY.fullmatch(name):
                 stale = True
+                name = os.path.relpath(entry.path, work)
             elif (checkpoint := _CHECKPOINT.fullmatch(name)) is not None:
                 finished = work / f"{checkpoint.group(1)}.jsonl"
                 stale = (finished.is_file()

@@ -30,7 +30,7 @@ from pipeline.organize import fsops
 from pipeline.organize.journal import Line, Op
 from pipeline.organize.steps import Step
 
-__all__ = ["Stop", "apply", "settle", "tmp_name"]
+__all__ = ["Stop", "apply", "prepare", "settle", "tmp_name"]
 
 
 class Stop(JforgError):
@@ -55,6 +55,20 @@ def _code(exc: OSError) -> str:
             errno.ENAMETOOLONG: "name_too_long", errno.ENOTDIR: "not_a_folder",
             errno.EISDIR: "conflict", errno.ENOTEMPTY: "conflict",
             errno.ESTALE: "changed"}.get(exc.errno or 0, "io_error")
+
+
+def prepare(step: Step, tmp: str) -> None:
+    """Write a created file's bytes to its temporary, not yet synced.
+
+    The batch writes every such temporary, makes them durable with one syncfs
+    and only then places them: one flush per batch instead of one per file.
+    """
+    assert step.content is not None
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    try:
+        os.write(fd, step.content)
+    finally:
+        os.close(fd)
 
 
 def apply(step: Step, op: int, tmp: str | None) -> Line:
@@ -85,13 +99,14 @@ def _apply(step: Step, op: int, tmp: str | None) -> Line:
         os.link(step.source, step.dest, follow_symlinks=False)
         return Line("done", op)
     if step.action == "create":
-        assert tmp is not None and step.content is not None
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-        try:
-            os.write(fd, step.content)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        assert tmp is not None
+        if not os.path.exists(tmp):  # not prepared by the batch (a folder was missing then)
+            prepare(step, tmp)
+            fd = os.open(tmp, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
         fsops.place(tmp, step.dest)
         return _placed(op, step.dest, step.content_hash)
     assert step.source is not None

@@ -130,13 +130,21 @@ class Journal:
 
     @classmethod
     def create(cls, work: Path, header: Header) -> Journal:
+        """A new journal holding its header: written aside, fsynced, then renamed into
+        place, so a journal file never exists without one."""
         folder = work / FOLDER
         folder.mkdir(parents=True, exist_ok=True)
-        journal = cls(folder / f"{header.txn}.jsonl")
-        journal.append_raw(_encoder.encode(header))
-        journal.sync()
+        path = folder / f"{header.txn}.jsonl"
+        tmp = folder / f".{path.name}.{os.getpid()}.tmp"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        try:
+            os.write(fd, _encoder.encode(header) + b"\n")
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
         _fsync_folder(folder)  # the journal's name must survive a crash too
-        return journal
+        return cls(path)
 
     def append(self, line: Line) -> None:
         self.append_raw(_encoder.encode(line))

@@ -24,6 +24,7 @@ Contract:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import hashlib
 import os
@@ -42,7 +43,7 @@ from pipeline.core.paths import from_wire, to_wire
 from pipeline.core.records import PLAN_SCHEMA, PlanEntry
 from pipeline.core.settings import Settings
 from pipeline.organize import fsops
-from pipeline.organize.execute import Stop, apply, settle, tmp_name
+from pipeline.organize.execute import Stop, apply, prepare, settle, tmp_name
 from pipeline.organize.journal import (
     JOURNAL_SCHEMA,
     Header,
@@ -208,26 +209,37 @@ class _Planner:
 
 def _settle_open(work: Path, plan_hash: str, options: OrganizeOptions, dest: str,
                  stats: OrganizeStats) -> Transaction | None:
-    """Settle every unfinished transaction; return the one to resume, if any."""
+    """Settle every unfinished transaction; return the one to resume, if any.
+
+    An open transaction (its run died) has steps in flight: the filesystem says
+    how they ended. One that applied this very plan — open, or interrupted by a
+    signal or a full disk — is resumed; an open one of another plan is closed.
+    """
     resume = None
     for path in transactions(work):
         txn = load(path)
-        if txn.state != "open":
+        if txn.state not in ("open", "interrupted"):
             continue
-        with Journal(path) as journal:
-            outcomes = [settle(op, txn.id) for op in txn.in_flight()]
-            fsops.durable({os.path.dirname(from_wire(op.intent.dest or "/"))
-                           for op in txn.in_flight()})
-            for line in outcomes:
-                journal.append(line)
-            same = (txn.header.plan == plan_hash and txn.header.mode == options.mode
-                    and from_wire(txn.header.dest) == dest and resume is None)
-            if not same:
-                journal.append(Line("interrupted"))
-                stats.notes.append(f"closed the interrupted transaction {txn.id} (it applied "
-                                   "another plan); jforg rollback can undo it")
+        same = (txn.header.plan == plan_hash and txn.header.mode == options.mode
+                and from_wire(txn.header.dest) == dest)
+        if txn.header.plan == plan_hash and not same and not options.dry_run:
+            raise UsageError(f"transaction {txn.id} applied this plan in {txn.header.mode} mode "
+                             f"and did not finish: run jforg organize --mode "
+                             f"{txn.header.mode} to finish it, or jforg rollback {txn.id}")
+        if txn.state == "open":
+            with Journal(path) as journal:
+                flying = txn.in_flight()
+                outcomes = [settle(op, txn.id) for op in flying]
+                fsops.durable({os.path.dirname(from_wire(op.intent.dest or "/"))
+                               for op in flying})
+                for line in outcomes:
+                    journal.append(line)
+                if not same:
+                    journal.append(Line("interrupted"))
+                    stats.notes.append(f"closed the interrupted transaction {txn.id} (it "
+                                       "applied another plan); jforg rollback can undo it")
         if same:
-            resume = load(path)
+            resume = load(path)  # the newest of this plan wins
     return resume
 
 
@@ -320,12 +332,19 @@ def _run_batch(batch: list[tuple[Step, int, str | None]], journal: Journal, sign
     for step, op, tmp in batch:
         journal.append(step.intent(op, tmp))
     journal.sync()
+    # Folders first (their steps come before their files anyway), so the new
+    # files of the batch can all be written aside and synced at once.
+    ordered = [b for b in batch if b[0].action == "mkdir"] + \
+        [b for b in batch if b[0].action != "mkdir"]
+    first_file = sum(1 for b in batch if b[0].action == "mkdir")
     outcomes: list[Line] = []
     stopped: BaseException | None = None
-    for position, (step, op, tmp) in enumerate(batch):
+    for position, (step, op, tmp) in enumerate(ordered):
+        if position == first_file:
+            _prepare_creates(batch)
         if signals.requested:
             stopped = KeyboardInterrupt()
-            outcomes += [Line("cancelled", later) for _, later, _ in batch[position:]]
+            outcomes += [Line("cancelled", later) for _, later, _ in ordered[position:]]
             break
         try:
             line = apply(step, op, tmp)
@@ -337,8 +356,13 @@ def _run_batch(batch: list[tuple[Step, int, str | None]], journal: Journal, sign
         if tick is not None:
             tick(sum(stats.steps.values()) + stats.failed, stats.bytes_copied)
         if stopped is not None:
-            outcomes += [Line("cancelled", later) for _, later, _ in batch[position + 1:]]
+            outcomes += [Line("cancelled", later) for _, later, _ in ordered[position + 1:]]
             break
+    cancelled = {line.op for line in outcomes if line.type == "cancelled"}
+    for _, op, tmp in batch:
+        if op in cancelled and tmp is not None:  # a new file written aside, never placed
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
     fsops.durable({os.path.dirname(p) for step, _, _ in batch
                    for p in (step.dest, step.source) if p is not None})
     for line in outcomes:
@@ -348,6 +372,20 @@ def _run_batch(batch: list[tuple[Step, int, str | None]], journal: Journal, sign
     journal.sync()
     if stopped is not None:
         raise stopped
+
+
+def _prepare_creates(batch: list[tuple[Step, int, str | None]]) -> None:
+    """Write the batch's new files aside and sync them once (see ``execute.prepare``)."""
+    written = []
+    for step, _, tmp in batch:
+        if step.action == "create" and tmp is not None and os.path.isdir(os.path.dirname(tmp)):
+            try:
+                prepare(step, tmp)
+            except OSError:
+                continue  # the step itself will meet the error and record it
+            written.append(os.path.dirname(tmp))
+    if written:
+        fsops.durable(written)
 
 
 def _count(stats: OrganizeStats, step: Step, line: Line) -> None:
