@@ -10,6 +10,7 @@ import os
 import signal
 import subprocess
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -30,7 +31,7 @@ from tests.organize_helpers import (
 
 
 @pytest.fixture
-def other_fs(tmp_path: Path) -> Path:
+def other_fs(tmp_path: Path) -> Iterator[Path]:
     with tmpfs(tmp_path / "other", "64m") as mount:
         yield mount
 
