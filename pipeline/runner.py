@@ -166,18 +166,25 @@ def run_organize(ctx: Context, libraries: Sequence[str]) -> StageResult:
 
     options: OrganizeOptions = ctx.organize or organize.OrganizeOptions.from_settings(
         ctx.settings, dest=ctx.dest)
+    planned: list[str] = []
+    if options.dest and not (ctx.work / "plan.jsonl").exists():
+        # `organize --dest DIR` straight after a scan: there is nothing to disagree
+        # with yet, so plan first (and say so) rather than send the user back.
+        planned = run_plan(msgspec.structs.replace(ctx, dest=options.dest), libraries).summary
+        planned = ["organize: no plan yet, so planned first:", *(f"  {x}" for x in planned)]
     with Progress("organize", stream=ctx.err, interval=ctx.progress_interval) as progress:
         stats = organize.run(ctx.work, ctx.settings, options,
                              tick=progress.update)
     if options.dry_run:
         return StageResult("organize", ctx.work / "plan.jsonl",
-                           ["organize (dry run, nothing was changed):",
+                           [*planned, "organize (dry run, nothing was changed):",
                             *(f"  {line}" for line in stats.dry_run)], 0)
     journal = ctx.work / "plan.jsonl" if stats.journal is None else stats.journal
     if stats.journal is None:  # nothing to do: the plan was applied already
-        return StageResult("organize", journal, [f"organize: {n}" for n in stats.notes], 0)
+        return StageResult("organize", journal,
+                           [*planned, *(f"organize: {n}" for n in stats.notes)], 0)
     done = ", ".join(f"{label} {n}" for label, n in sorted(stats.steps.items()))
-    lines = [f"organize: transaction {stats.txn}: {done or 'nothing to do'}; "
+    lines = [*planned, f"organize: transaction {stats.txn}: {done or 'nothing to do'}; "
              f"{stats.failed} failed, {stats.plan_skips} skipped by the plan, "
              f"{human_bytes(stats.bytes_copied)} copied, {stats.elapsed:.2f} s "
              f"-> {display(str(journal))}"]

@@ -230,3 +230,21 @@ def test_run_with_organize_applies_the_plan_for_cron(tmp_path: Path) -> None:
     alone = subprocess.run([str(JFORG), "run", str(library), "--work", str(tmp_path / "w"),
                             "--organize"], capture_output=True, text=True, check=False)
     assert alone.returncode == 2 and "needs --dest" in alone.stderr
+
+
+def test_organize_with_a_destination_and_no_plan_yet_plans_first(tmp_path: Path) -> None:
+    import subprocess
+
+    from tests.organize_helpers import JFORG, write_files
+
+    library = tmp_path / "library"
+    write_files(library, {"Films/Heat (1995)/Heat (1995).mkv": 2000})
+    work = str(tmp_path / "w")
+    subprocess.run([str(JFORG), "run", str(library), "--work", work], capture_output=True,
+                   check=False)
+    result = subprocess.run([str(JFORG), "organize", "--work", work, "--dest",
+                             str(tmp_path / "dest")], capture_output=True, text=True,
+                            check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith("organize: no plan yet, so planned first:")
+    assert (tmp_path / "dest/Movies/Heat (1995)/Heat (1995).mkv").is_file()

@@ -33,6 +33,7 @@ import os
 import shutil
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import Any
 
 __all__ = ["HASH_CHUNK", "copy_into", "durable", "file_hash", "fsync_dir", "place",
            "same_file"]
@@ -55,10 +56,20 @@ def _libc() -> ctypes.CDLL | None:
         return None
 
 
-def _renameat2(src: str, dst: str) -> bool:
-    """True when renamed; False when the kernel/filesystem can't do NOREPLACE."""
+@lru_cache(maxsize=1)
+def _renameat2_func() -> Any:
     libc = _libc()
     func = getattr(libc, "renameat2", None) if libc is not None else None
+    if func is not None:
+        func.argtypes = (ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p,
+                         ctypes.c_uint)
+        func.restype = ctypes.c_int
+    return func
+
+
+def _renameat2(src: str, dst: str) -> bool:
+    """True when renamed; False when the kernel/filesystem can't do NOREPLACE."""
+    func = _renameat2_func()
     if func is None:
         return False
     result = func(_AT_FDCWD, os.fsencode(src), _AT_FDCWD, os.fsencode(dst),

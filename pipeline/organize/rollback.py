@@ -32,7 +32,7 @@ from pipeline.organize.undo import settle_undo, undo
 
 __all__ = ["RollbackStats", "describe", "find", "listing", "rollback"]
 
-_BATCH = 256
+_BATCH = 1024
 
 
 @dataclass

@@ -11,7 +11,7 @@ Contract:
   would happen.
 - Every change is a journaled step (``journal``): intents of a batch of steps
   are made durable, the steps run, their folders are made durable, then their
-  outcomes are written. A batch is at most 256 steps or 64 MiB of copying, so
+  outcomes are written. A batch is at most 1 024 steps or 64 MiB of copying, so
   a signal is honoured within one step: Ctrl-C / SIGTERM finish the current
   step, record it, and end with 130; the next ``organize`` resumes.
 - An unfinished transaction found at start is settled (``execute.settle``):
@@ -61,7 +61,7 @@ from pipeline.organize.steps import Folders, Mode, Step, how, read_plan
 
 __all__ = ["OrganizeOptions", "OrganizeStats", "run"]
 
-_BATCH_STEPS = 256
+_BATCH_STEPS = 1024
 _BATCH_BYTES = 64 << 20
 _EXAMPLES = 10
 
