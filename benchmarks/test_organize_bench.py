@@ -111,9 +111,9 @@ def test_organize_10k_files_against_a_bare_rename_loop(
         staged.append(time.perf_counter() - start)
         assert stats.failed == 0 and stats.steps["move (rename)"] == FILES
         start = time.perf_counter()
-        back = undo.rollback(work, undo.find(work, None, last=True))
+        restored = undo.rollback(work, undo.find(work, None, last=True))
         undone.append(time.perf_counter() - start)
-        assert back.put_back == FILES and not back.kept
+        assert restored.put_back == FILES and not restored.kept
 
     def whole_command(mode: str) -> float:
         elapsed, _ = run_command(jforg_argv("organize", "--work", str(work), "--mode", mode,
