@@ -47,6 +47,7 @@ from pipeline.plan.folders import (
 __all__ = ["BookName", "plausible_author", "plausible_title", "read_audiobook", "read_book"]
 
 _BOOK_YEARS = range(1400, 2101)
+_CALIBRE = frozenset({"calibre", "calibre library", "calibre bibliothek", "bibliothèque calibre"})
 _ID = re.compile(r"\s*\((\d{1,7})\)\s*$")
 _FILE_LIKE = re.compile(r"\.(?:docx?|pdf|rtf|odt|txt|tex|dvi|e?ps|indd|qxd|p65|pages|html?|"
                         r"xml|epub|mobi|azw3?|fb2|djvu|cb[zr7]|pptx?|xlsx?|wpd|lit|md)\s*$",
@@ -63,8 +64,11 @@ _BAD_AUTHORS = frozenset({"unknown", "administrator", "admin", "user", "owner", 
 _PART = re.compile(r"^(?:(?:cd|disc|disk|part|pt|teil|partie|parte|vol(?:ume)?|book|"
                    r"chapter|kapitel|chapitre|track|side)\s*[-_.]?\s*\d{1,3}\b.*|"
                    r"0\d{1,3}\b.*|\d{1,3}\s*[-._)]\s*.*|\d{1,3})$", re.IGNORECASE)
+# "Title - Part 1", "Title, CD 2", "Title - 03", "Title 01" (a zero-padded number).
 _PART_SUFFIX = re.compile(r"\s*[-–—,]?\s*\b(?:part|pt|cd|disc|disk|chapter|track|teil)"
-                          r"\s*[-_.]?\s*\d{1,3}\s*$|\s*[-–—_]\s*\d{1,3}\s*$", re.IGNORECASE)
+                          r"\s*[-_.]?\s*\d{1,3}\s*$|\s*[-–—_]\s*\d{1,3}\s*$|\s+0\d{1,2}\s*$",
+                          re.IGNORECASE)
+_ONE_FILE = frozenset({".m4b", ".m4a", ".aax", ".aa"})  # formats that hold a whole book
 
 
 class BookName(msgspec.Struct, frozen=True):
@@ -82,9 +86,16 @@ def plausible_title(title: str | None) -> bool:
         return False
     text = title.strip()
     key = fold(text)
-    return (bool(key) and key not in _PLACEHOLDERS and not key.isdigit()
-            and not _FILE_LIKE.search(text) and not _APP_TITLE.match(text)
-            and "\\" not in text and not re.fullmatch(r"[\w-]*\d{4,}[\w-]*", text))
+    return (bool(key) and key not in _PLACEHOLDERS and not _FILE_LIKE.search(text)
+            and not _APP_TITLE.match(text) and "\\" not in text and not _code_like(text))
+
+
+def _code_like(text: str) -> bool:
+    """An id or a file stem rather than a title: one word, many digits (``B00K3ABCD1234``)."""
+    if any(c.isspace() for c in text):
+        return False
+    digits = sum(c.isdigit() for c in text)
+    return digits >= 5 or (digits >= 4 and any(c.isalpha() for c in text))
 
 
 def plausible_author(author: str | None) -> bool:
@@ -98,10 +109,13 @@ def plausible_author(author: str | None) -> bool:
 
 def _title_year(text: str, *, calibre: bool = False) -> tuple[str, int | None]:
     """``Title (1969)`` -> year; ``Title (12)`` -> the id dropped; tags dropped."""
-    text = strip_tags(plain_spaces(text))
-    if calibre or ((found := _ID.search(text)) and int(found.group(1)) not in _BOOK_YEARS):
-        text = _ID.sub("", text)
-    return split_year(text, _BOOK_YEARS)
+    text = plain_spaces(text)
+    bare = strip_tags(text)
+    found = _ID.search(bare)
+    if found and (calibre or int(found.group(1)) not in _BOOK_YEARS):
+        text = bare[: found.start()]
+    title, year = split_year(text, _BOOK_YEARS)
+    return strip_tags(title), year
 
 
 def _same(a: str | None, b: str | None) -> bool:
@@ -128,10 +142,12 @@ def read_book(folders: list[str], stem: str, meta: BookMeta | None) -> BookName:
     if found:
         folder, above = found[-1], (found[-2] if len(found) >= 2 else None)
         loose, _ = _title_year(folder)
-        calibre = above is not None and len(parts) >= 2 and _same(parts[0], loose) \
+        shaped = above is not None and len(parts) >= 2 and _same(parts[0], loose) \
             and _same(parts[-1], plain_spaces(above))
+        # Inside a Calibre library even "(1850)" is an id; elsewhere a plausible year.
+        calibre = shaped and any(fold(f) in _CALIBRE for f in folders)
         folder_title, folder_year = _title_year(folder, calibre=calibre)
-        marked = calibre or folder_year is not None or _ID.search(folder) is not None
+        marked = shaped or folder_year is not None or _ID.search(folder) is not None
         repeats = any(_same(part, folder_title) for part in parts) or _same(file_text,
                                                                               folder_title)
         if above is not None and (marked or repeats):
@@ -161,8 +177,12 @@ def _part_level(folder: str) -> bool:
     return disc_label(folder) is not None or bool(_PART.match(plain_spaces(folder).strip()))
 
 
-def read_audiobook(folders: list[str], stem: str, tags: Tags | None) -> BookName:
-    """An audiobook's author, title, year and the part folders kept below the title."""
+def read_audiobook(folders: list[str], stem: str, ext: str, tags: Tags | None) -> BookName:
+    """An audiobook's author, title, year and the part folders kept below the title.
+
+    A lone folder holding a single-file book (``.m4b``) is its author; holding
+    chapter files (``.mp3``), it is the book.
+    """
     found = levels([nfc(folder) for folder in folders])
     stem = nfc(stem)
     kept: list[str] = []
@@ -177,9 +197,10 @@ def read_audiobook(folders: list[str], stem: str, tags: Tags | None) -> BookName
         folder, above = found[-1], (found[-2] if len(found) >= 2 else None)
         folder_title, folder_year = _title_year(folder)
         base = _PART_SUFFIX.sub("", file_text)
-        repeats = _same(base, folder_title) or any(_same(p, folder_title)
-                                                    for p in dash_parts(file_text))
-        if is_part or repeats or folder_year is not None or above is not None:
+        names = [folder_title, *dash_parts(folder_title)]
+        repeats = any(_same(p, n) for p in [base, *dash_parts(base)] for n in names)
+        chapters = ext.lower() not in _ONE_FILE
+        if is_part or repeats or folder_year is not None or above is not None or chapters:
             title, year = folder_title, folder_year
             author = plain_spaces(strip_tags(above)) if above is not None else None
             parts = dash_parts(title)

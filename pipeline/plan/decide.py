@@ -22,9 +22,9 @@ from pipeline.plan import layout
 from pipeline.plan.books import read_audiobook, read_book
 from pipeline.plan.discs import DiscCollector, DiscMovie, disc_place, folder_movie
 from pipeline.plan.folders import AUDIOBOOK_WORDS, BOOK_WORDS, fold
-from pipeline.plan.music import read_track
+from pipeline.plan.music import read_track, scene_release
 
-__all__ = ["Decision", "PlanInputs", "decide", "disc_collector"]
+__all__ = ["Decision", "FirstPass", "PlanInputs", "decide"]
 
 _HARD_ERRORS = frozenset({"vanished", "unreadable", "permission_denied", "broken_symlink"})
 _AUDIOBOOK_EXTS = frozenset({".m4b", ".aax", ".aa"})
@@ -59,13 +59,15 @@ class PlanInputs(msgspec.Struct, frozen=True):
     `` - [Director's Cut]``) so Jellyfin groups them under one movie.
     ``matches`` maps a file (wire path) to its work's enrich record;
     ``accept`` is the lowest confidence applied without review;
-    ``discs`` maps each disc rip's holding folder (wire path) to its identity.
+    ``discs`` maps each disc rip's holding folder (wire path) to its identity;
+    ``scene_artists`` each scene music release folder to its artist's field count.
     """
 
     versions: frozenset[str] = frozenset()
     matches: dict[str, EnrichRecord] = {}
     accept: str = "strong"
     discs: dict[str, DiscMovie] = {}
+    scene_artists: dict[str, int] = {}
 
 
 _NOTHING = PlanInputs()
@@ -86,7 +88,7 @@ def decide(record: ProbeRecord, settings: Settings,
     if scan.cls == "video":
         return _video(record, settings, inputs)
     if scan.cls == "audio":
-        return _audio(record, settings)
+        return _audio(record, settings, inputs)
     if scan.cls == "book":
         return _book(record, settings)
     if scan.cls in ("subtitle", "image", "nfo"):
@@ -174,9 +176,39 @@ def _video(record: ProbeRecord, settings: Settings, inputs: PlanInputs) -> Decis
     return Decision("movie", "movies", rel, title=parse.title, year=parse.year)
 
 
-def disc_collector(inputs: PlanInputs) -> DiscCollector:
-    """The first pass's collector of disc identities, naming streams as ``decide`` would."""
-    return DiscCollector(lambda record: _identity(record, inputs))
+class FirstPass:
+    """What the plan learns across files before deciding any: see ``PlanInputs``.
+
+    ``see`` every record (cheap for most), then ``inputs`` completes the
+    plan's inputs with one identity per disc rip and, per scene music
+    release, how many of its folder's fields name the artist.
+    """
+
+    def __init__(self, inputs: PlanInputs) -> None:
+        self._discs = DiscCollector(lambda record: _identity(record, inputs))
+        self._scene: dict[str, int] = {}
+
+    def see(self, record: ProbeRecord) -> None:
+        self._discs.see(record)
+        if record.scan.cls == "audio" and record.scan.error is None:
+            place = _scene_place(record)
+            if place is not None and place[1] > self._scene.get(place[0], 0):
+                self._scene[place[0]] = place[1]
+
+    def inputs(self, base: PlanInputs) -> PlanInputs:
+        return msgspec.structs.replace(base, discs=self._discs.found(),
+                                       scene_artists=dict(self._scene))
+
+
+def _scene_place(record: ProbeRecord) -> tuple[str, int] | None:
+    """(the scene release folder's wire path, fields this file repeats) or None."""
+    path = from_wire(record.path)
+    folders = _folder_parts(path, from_wire(record.scan.root))
+    found = scene_release(folders, os.path.splitext(os.path.basename(path))[0])
+    if found is None:
+        return None
+    depth, fields = found
+    return record.path.rsplit("/", depth + 1)[0], fields
 
 
 def _disc(movie: DiscMovie, inner: list[str], settings: Settings) -> Decision:
@@ -204,18 +236,21 @@ def _is_audiobook(ext: str, folders: list[str]) -> bool:
     return any(key in AUDIOBOOK_WORDS for key in keys) or bool(keys and keys[0] in BOOK_WORDS)
 
 
-def _audio(record: ProbeRecord, settings: Settings) -> Decision:
+def _audio(record: ProbeRecord, settings: Settings, inputs: PlanInputs) -> Decision:
     rc = settings.naming.replace_chars
     path = from_wire(record.path)
     folders = _folder_parts(path, from_wire(record.scan.root))
     name = os.path.basename(path)
     stem, ext = os.path.splitext(name)
     if _is_audiobook(ext.lower(), folders):
-        book = read_audiobook(folders, stem, record.tags)
+        book = read_audiobook(folders, stem, ext, record.tags)
         rel = layout.audiobook_path(author=book.author, title=book.title, year=book.year,
                                     name=name, levels=book.levels, replace_chars=rc)
         return Decision("audiobook", "audiobooks", rel, title=book.title, year=book.year)
-    track = read_track(folders, stem, record.tags)
+    known = None
+    if inputs.scene_artists and (place := _scene_place(record)) is not None:
+        known = inputs.scene_artists.get(place[0])
+    track = read_track(folders, stem, record.tags, known)
     rel = layout.music_path(album_artist=track.artist, artist=None, album=track.album,
                             year=track.year, track=track.track, title=track.title,
                             ext=ext.lower().lstrip("."), disc=track.disc,

@@ -85,10 +85,9 @@ def folder_movie(holder: str) -> DiscMovie:
     name = nfc(from_wire(holder).rsplit("/", 1)[-1])
     if match := _JELLYFIN_FOLDER.match(name):
         return DiscMovie(match.group(1), int(match.group(2)))
-    text = strip_tags(name)
-    if " " not in text:
-        text = text.replace(".", " ").replace("_", " ")
+    text = name if " " in name else name.replace(".", " ").replace("_", " ")
     title, year = split_year(text)
+    title = strip_tags(title)
     if year is None and (match := _RELEASE_YEAR.match(text)):
         title, year = match.group(1), int(match.group(2))
     return DiscMovie(" ".join(title.split()) or name, year)

@@ -46,7 +46,7 @@ from pipeline.plan.folders import (
     year_first,
 )
 
-__all__ = ["TrackName", "read_track"]
+__all__ = ["TrackName", "read_track", "scene_release"]
 
 _FORMATS = frozenset({"flac", "mp3", "aac", "alac", "ogg", "opus", "wav", "m4a", "320", "v0",
                       "hi res", "hires", "24bit", "16bit", "lossless", "mp3 320", "flac 24bit"})
@@ -81,16 +81,42 @@ class _Album(msgspec.Struct):
     release: scene.SceneFolder | None = None
 
 
-def _album(found: list[str], stem: str) -> _Album:
+def _below_album(found: list[str]) -> tuple[int, int | None]:
+    """How many trailing folders are disc or format levels, and the disc they name."""
+    depth, disc = 0, None
+    while depth < len(found):
+        folder = found[len(found) - 1 - depth]
+        number = disc_label(folder)
+        if number is not None:
+            disc = number if disc is None else disc
+        elif fold(folder) not in _FORMATS or depth == len(found) - 1:
+            break
+        depth += 1
+    return depth, disc
+
+
+def scene_release(folders: list[str], stem: str) -> tuple[int, int] | None:
+    """(folders between the file and its scene release folder, fields it repeats), or None.
+
+    The plan's first pass keeps the most fields any file of a release repeats,
+    so every track of ``Wu-Tang_Clan-…`` names the same artist, even one whose
+    own name does not repeat it.
+    """
+    found = levels([nfc(folder) for folder in folders])
+    depth, _ = _below_album(found)
+    if depth >= len(found):
+        return None
+    release = scene.read_folder(found[len(found) - 1 - depth])
+    heard = scene.read_file(nfc(stem), release) if release is not None else None
+    return (depth, heard.artist_fields) if heard is not None else None
+
+
+def _album(found: list[str], stem: str, artist_fields: int | None) -> _Album:
     """Artist, album, year and disc from the folders (containers already dropped)."""
     out = _Album()
-    while found:
-        number = disc_label(found[-1])
-        if number is not None:
-            out.disc, out.multi_disc = number, True
-        elif fold(found[-1]) not in _FORMATS or len(found) == 1:
-            break
-        found = found[:-1]
+    depth, out.disc = _below_album(found)
+    out.multi_disc = out.disc is not None
+    found = found[: len(found) - depth]
     if not found:
         return out
     folder, above = found[-1], (found[-2] if len(found) >= 2 else None)
@@ -100,7 +126,8 @@ def _album(found: list[str], stem: str) -> _Album:
     if release is not None:
         out.release = release
         heard = scene.read_file(stem, release)
-        out.artist, out.album = release.names(heard.artist_fields if heard else 0)
+        own = heard.artist_fields if heard is not None else 0
+        out.artist, out.album = release.names(max(own, artist_fields or 0))
         out.year, out.multi_disc = release.year, out.multi_disc or release.discs > 1
         if out.artist is None and above is not None:
             out.artist = plain_spaces(strip_tags(above))
@@ -111,7 +138,8 @@ def _album(found: list[str], stem: str) -> _Album:
     if out.disc is None and (disc := _ALBUM_DISC.search(text)) and disc.start() > 0:
         out.disc, out.multi_disc = int(disc.group(1)), True
         text = text[: disc.start()]
-    text, out.year = split_year(strip_tags(text))
+    text, out.year = split_year(text)
+    text = strip_tags(text)
     text, first = year_first(text)
     out.year = out.year or first
     parts = dash_parts(text)
@@ -147,6 +175,8 @@ class _File(msgspec.Struct):
 
 def _file(stem: str, album: _Album) -> _File:
     """Track number, disc, title (and a track artist) from the file's own name."""
+    if album.album and fold(plain_spaces(stem)) == fold(album.album):
+        return _File(title=stem)  # the title track, unnumbered: "99 Luftballons"
     heard = scene.read_file(stem, album.release)
     if heard is not None:
         return _File(heard.title, heard.track, heard.disc, heard.artist)
@@ -181,15 +211,20 @@ def _file(stem: str, album: _Album) -> _File:
     return out
 
 
-def read_track(folders: list[str], stem: str, tags: Tags | None) -> TrackName:
-    """The track's identity: tags where they speak, the names for the rest."""
+def read_track(folders: list[str], stem: str, tags: Tags | None,
+               artist_fields: int | None = None) -> TrackName:
+    """The track's identity: tags where they speak, the names for the rest.
+
+    ``artist_fields``: what the first pass learnt of this file's scene release
+    (see :func:`scene_release`).
+    """
     stem = nfc(stem)
-    album = _album(levels([nfc(folder) for folder in folders]), stem)
+    album = _album(levels([nfc(folder) for folder in folders]), stem, artist_fields)
     name = _file(stem, album)
     tags = tags or Tags()
     compilation = tags.compilation or (album.compilation and not tags.album_artist) or \
         bool(tags.album_artist and is_various(tags.album_artist))
-    artist = tags.album_artist or album.artist or tags.artist or name.artist
+    artist = tags.album_artist or tags.artist or album.artist or name.artist
     disc = tags.disc if tags.disc is not None else (name.disc or album.disc)
     multi = (tags.disc_total or 0) > 1 or album.multi_disc or name.disc is not None
     if tags.disc_total == 1 and tags.disc is not None:

@@ -34,7 +34,8 @@ _TAGS = frozenset({
     "readnfo", "read_nfo", "dirfix", "nfofix", "int", "bonus", "ost", "oost", "ost_ost",
     "de", "en", "fr", "es", "it", "jp", "nl", "pl", "ru", "se", "us", "uk",
 })
-_CATALOG = re.compile(r"^\([^()\s]*\d[^()\s]*\)$")  # "(88883716862)", "(CAT-001)"
+# "(88883716862)", "(CAT001)", "(WEB)": no underscore, so not words ("(36_Chambers)").
+_CATALOG = re.compile(r"^\((?:[A-Z0-9.-]*\d[A-Z0-9.-]*|[A-Z]{2,})\)$")
 _FILE = re.compile(r"^(\d{2,3})-(\S+)$")
 
 
@@ -75,11 +76,24 @@ def _words(tokens: list[str]) -> str:
     return " ".join(text.replace("_", " ").split())
 
 
+def _rejoin(tokens: list[str]) -> list[str]:
+    """A parenthesis cut by the field separator, ``(B0026645`` ``02)``, made one field."""
+    out: list[str] = []
+    open_ = False
+    for token in tokens:
+        if open_:
+            out[-1] += "-" + token
+        else:
+            out.append(token)
+        open_ = out[-1].count("(") > out[-1].count(")")
+    return out
+
+
 def read_folder(name: str) -> SceneFolder | None:
     """The release folder's fields, or None if ``name`` is not a scene music name."""
     if " " in name or name.count("-") < 2:
         return None
-    tokens = [token for token in name.split("-") if token]
+    tokens = _rejoin([token for token in name.split("-") if token])
     if len(tokens) < 3 or not _GROUP.match(tokens[-1]) or not _YEAR.match(tokens[-2]):
         return None
     year, end, discs, tagged = int(tokens[-2]), len(tokens) - 2, 1, False
