@@ -37,6 +37,7 @@ from pipeline.plan.folders import (
     dash_parts,
     disc_label,
     fold,
+    is_container,
     levels,
     nfc,
     plain_spaces,
@@ -141,6 +142,7 @@ def read_book(folders: list[str], stem: str, meta: BookMeta | None) -> BookName:
     year = None
     if found:
         folder, above = found[-1], (found[-2] if len(found) >= 2 else None)
+        above = None if above is not None and is_container(above) else above
         loose, _ = _title_year(folder)
         shaped = above is not None and len(parts) >= 2 and _same(parts[0], loose) \
             and _same(parts[-1], plain_spaces(above))
@@ -195,6 +197,7 @@ def read_audiobook(folders: list[str], stem: str, ext: str, tags: Tags | None) -
     is_part = bool(kept) or bool(_PART.match(file_text)) or bool(_PART_SUFFIX.search(file_text))
     if found:
         folder, above = found[-1], (found[-2] if len(found) >= 2 else None)
+        above = None if above is not None and is_container(above) else above
         folder_title, folder_year = _title_year(folder)
         base = _PART_SUFFIX.sub("", file_text)
         names = [folder_title, *dash_parts(folder_title)]

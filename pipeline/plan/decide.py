@@ -12,6 +12,7 @@ metadata first, then folders and names); every file of a disc rip by
 from __future__ import annotations
 
 import os
+import re
 
 import msgspec
 
@@ -28,6 +29,7 @@ __all__ = ["Decision", "FirstPass", "PlanInputs", "decide"]
 
 _HARD_ERRORS = frozenset({"vanished", "unreadable", "permission_denied", "broken_symlink"})
 _AUDIOBOOK_EXTS = frozenset({".m4b", ".aax", ".aa"})
+_SCENE_HINT = re.compile(r"-(?:19|20)\d\d-[^/ ]+/")
 
 
 class Decision(msgspec.Struct, frozen=True):
@@ -202,6 +204,8 @@ class FirstPass:
 
 def _scene_place(record: ProbeRecord) -> tuple[str, int] | None:
     """(the scene release folder's wire path, fields this file repeats) or None."""
+    if _SCENE_HINT.search(record.path) is None:
+        return None  # no folder ends "-YEAR-GROUP": the cheap answer for most files
     path = from_wire(record.path)
     folders = _folder_parts(path, from_wire(record.scan.root))
     found = scene_release(folders, os.path.splitext(os.path.basename(path))[0])
@@ -224,8 +228,11 @@ def _disc(movie: DiscMovie, inner: list[str], settings: Settings) -> Decision:
 
 
 def _folder_parts(path: str, root: str) -> list[str]:
-    rel = os.path.relpath(os.path.dirname(path), root)
-    return [] if rel in (".", "") or rel.startswith("..") else rel.split("/")
+    """The folders between the library root and the file (never the root itself)."""
+    prefix = root.rstrip("/") + "/"
+    if not path.startswith(prefix):
+        return []
+    return path[len(prefix):].split("/")[:-1]
 
 
 def _is_audiobook(ext: str, folders: list[str]) -> bool:

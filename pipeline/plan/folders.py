@@ -15,10 +15,11 @@ a real artist, is a level like any other.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
-from pipeline.core.titles import fold
+from pipeline.core import titles
 
 __all__ = [
     "AUDIOBOOK_WORDS",
@@ -26,6 +27,7 @@ __all__ = [
     "dash_parts",
     "disc_label",
     "fold",
+    "is_container",
     "is_various",
     "levels",
     "nfc",
@@ -53,10 +55,13 @@ AUDIOBOOK_WORDS = frozenset({
     "livres audio", "audiolibros", "spoken word",
 })
 _CONTAINERS = _MUSIC_WORDS | BOOK_WORDS | AUDIOBOOK_WORDS
-_INDEX = re.compile(r"^(?:[^\W_]|#|0-9|[a-z]\s*-\s*[a-z])$", re.IGNORECASE)
+# Index folders: "A", "#", "0-9", "A-C" (ASCII only: "嵐" is a band).
+_INDEX = re.compile(r"^(?:[A-Za-z0-9#]|0-9|[A-Za-z]\s*-\s*[A-Za-z])$")
+# Folders that file albums of many artists: compilations, and soundtracks.
 _VARIOUS = frozenset({"va", "v a", "various", "various artists", "various artist",
                       "compilations", "compilation", "verschiedene interpreten",
-                      "artistes divers", "varios artistas"})
+                      "artistes divers", "varios artistas", "soundtracks", "soundtrack", "ost",
+                      "original soundtrack", "filmmusik", "bandes originales"})
 
 # "CD1", "CD 2", "Disc 2", "Disk02", "cd - 1", "Disc 01 (Encores)", "CD1 of 2"
 # (Jellyfin's multi-disc folder names; "vol N" is left out: it names albums too).
@@ -64,7 +69,8 @@ _DISC = re.compile(r"^(?:cd|disc|disk|dvd)\s*[-_.]?\s*(\d{1,2})(?!\d)(?:\s*of\s*
                    r"(?:\s*(?:[-:(\[].*)?)?$", re.IGNORECASE)
 _BRACKETS = r"[(\[（［【]"
 _CLOSE = r"[)\]）］】]"
-_YEAR_IN = re.compile(_BRACKETS + r"\s*(\d{4})\s*" + _CLOSE)
+# "(1999)", "[1999]", full-width parentheses, a release date "[2018.06.27]" / "(2018-06-27)".
+_YEAR_IN = re.compile(_BRACKETS + r"\s*(\d{4})(?:[-./]\d\d[-./]\d\d)?\s*" + _CLOSE)
 _TAG = re.compile(r"\s*(?:\[[^\]]*\]|\{[^}]*\}|【[^】]*】|［[^］]*］)")
 # Parenthesised text that is only format or source words: "(FLAC)", "(320 kbps)", "(24-96)".
 _FORMAT_PAREN = re.compile(
@@ -77,25 +83,32 @@ _YEAR_FIRST = re.compile(r"^\s*(?:" + _BRACKETS + r"\s*)?((?:1[89]|20)\d\d)\s*(?
 _DASH = re.compile("\\s+[-\u2010-\u2015\u2212\ufe63\uff0d]\\s+")
 
 
+@functools.lru_cache(maxsize=8192)
+def fold(text: str) -> str:
+    """``core.titles.fold``, remembered: a library repeats its folder names per file."""
+    return titles.fold(text)
+
+
 def nfc(text: str) -> str:
     """NFC: decomposed names (macOS) compare and match like composed ones."""
     return unicodedata.normalize("NFC", text)
 
 
-def levels(folders: list[str], extra: frozenset[str] = frozenset()) -> list[str]:
+def is_container(folder: str) -> bool:
+    """A well-known container name (``Music``, ``FLAC``, ``Books`` …) or an index letter."""
+    return fold(folder) in _CONTAINERS or bool(_INDEX.match(folder.strip()))
+
+
+def levels(folders: list[str]) -> list[str]:
     """The folders below the leading run of containers (and index letters)."""
     start = 0
-    for folder in folders:
-        key = fold(folder)
-        if key in _CONTAINERS or key in extra or _INDEX.match(folder.strip()):
-            start += 1
-            continue
-        break
+    while start < len(folders) and is_container(folders[start]):
+        start += 1
     return folders[start:]
 
 
 def is_various(text: str) -> bool:
-    """``VA``, ``V.A.``, ``Various Artists``, iTunes' ``Compilations``."""
+    """``VA``, ``V.A.``, ``Various Artists``, iTunes' ``Compilations``, ``Soundtracks``."""
     return fold(text) in _VARIOUS
 
 

@@ -27,6 +27,7 @@ artist level, the compilation tag) are filed under "Various Artists".
 
 from __future__ import annotations
 
+import functools
 import re
 
 import msgspec
@@ -37,6 +38,7 @@ from pipeline.plan.folders import (
     dash_parts,
     disc_label,
     fold,
+    is_container,
     is_various,
     levels,
     nfc,
@@ -113,21 +115,32 @@ def scene_release(folders: list[str], stem: str) -> tuple[int, int] | None:
 
 def _album(found: list[str], stem: str, artist_fields: int | None) -> _Album:
     """Artist, album, year and disc from the folders (containers already dropped)."""
+    depth, _ = _below_album(found)
+    fields = 0
+    if depth < len(found) and (release := scene.read_folder(found[-1 - depth])) is not None:
+        heard = scene.read_file(stem, release)
+        fields = max(heard.artist_fields if heard is not None else 0, artist_fields or 0)
+    return _album_of(tuple(found), fields)
+
+
+@functools.lru_cache(maxsize=1024)
+def _album_of(found_levels: tuple[str, ...], artist_fields: int) -> _Album:
+    """:func:`_album` once per album folder (its tracks share it: callers only read it)."""
     out = _Album()
-    depth, out.disc = _below_album(found)
+    depth, out.disc = _below_album(list(found_levels))
     out.multi_disc = out.disc is not None
-    found = found[: len(found) - depth]
+    found = found_levels[: len(found_levels) - depth]
     if not found:
         return out
     folder, above = found[-1], (found[-2] if len(found) >= 2 else None)
     if above is not None and is_various(above):
         out.compilation, above = True, None
+    elif above is not None and is_container(above):
+        above = None  # users/bob/Music/Album: a container deeper down names no artist
     release = scene.read_folder(folder)
     if release is not None:
         out.release = release
-        heard = scene.read_file(stem, release)
-        own = heard.artist_fields if heard is not None else 0
-        out.artist, out.album = release.names(max(own, artist_fields or 0))
+        out.artist, out.album = release.names(artist_fields)
         out.year, out.multi_disc = release.year, out.multi_disc or release.discs > 1
         if out.artist is None and above is not None:
             out.artist = plain_spaces(strip_tags(above))
