@@ -68,11 +68,24 @@ class SceneFile(msgspec.Struct, frozen=True):
 
 
 def _words(tokens: list[str]) -> str:
-    """Fields joined back: ``-(`` opens a parenthesis after a space; ``_`` is a space."""
-    text = ""
+    """Fields joined back, ``_`` read as a space.
+
+    Between two fields of several words (``Future_Nostalgia-Deluxe_Edition``)
+    the hyphen was a field break: `` - ``; a one-word side is a hyphenated
+    name (``Wu-Tang_Clan``, ``Jay-Z``); ``-(`` opens a parenthesis.
+    """
+    text, last = "", ""
     for token in tokens:
-        sep = "" if not text else " " if token.startswith("(") else "-"
+        if not text:
+            sep = ""
+        elif token.startswith("("):
+            sep = " "
+        elif "_" in token.strip("_") and "_" in last.strip("_"):
+            sep = " - "
+        else:
+            sep = "-"
         text += sep + token
+        last = token
     return " ".join(text.replace("_", " ").split())
 
 
@@ -96,7 +109,7 @@ def read_folder(name: str) -> SceneFolder | None:
     tokens = _rejoin([token for token in name.split("-") if token])
     if len(tokens) < 3 or not _GROUP.match(tokens[-1]) or not _YEAR.match(tokens[-2]):
         return None
-    year, end, discs, tagged = int(tokens[-2]), len(tokens) - 2, 1, False
+    year, end, discs = int(tokens[-2]), len(tokens) - 2, 1
     while end > 1:
         token = tokens[end - 1]
         number = _DISCS.match(token)
@@ -104,9 +117,7 @@ def read_folder(name: str) -> SceneFolder | None:
             discs = max(discs, int(number.group(1)))
         elif token.casefold() not in _TAGS and not _CATALOG.match(token):
             break
-        tagged, end = True, end - 1
-    if not tagged and "_" not in name:
-        return None  # "Jay-Z-Album-2001-X" without a tag or an underscore: too weak
+        end -= 1
     return SceneFolder(tokens[:end], year, discs)
 
 
