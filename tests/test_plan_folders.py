@@ -147,6 +147,13 @@ def test_a_disc_rip_moves_whole_under_one_movie_identity(
     assert nfos == [f"create:Movies/{movie_folder}/{movie_folder}.nfo"]
 
 
+def test_artwork_beside_a_disc_rip_follows_it_into_the_movie_folder(tmp_path: Path) -> None:
+    holder = "Movies/Arrival (2016)/"
+    dest, entries = _plan_tree(tmp_path, [holder + name for name in (*DISC, "poster.jpg")])
+    poster = entries[holder + "poster.jpg"]
+    assert (poster.kind, _planned(poster, dest)) == ("image", "Movies/Arrival (2016)/poster.jpg")
+
+
 def test_an_album_of_tagged_files_is_named_by_its_tags_not_its_folders(
     media: Media, tmp_path: Path
 ) -> None:

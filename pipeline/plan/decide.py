@@ -87,6 +87,12 @@ def decide(record: ProbeRecord, settings: Settings,
     if place is not None:
         movie = inputs.discs.get(place.holder) or folder_movie(place.holder)
         return _disc(movie, place.inner, settings)
+    if scan.cls == "image" and inputs.discs:
+        holder, _, name = record.path.rpartition("/")
+        owner = record.sidecar.belongs_to if record.sidecar is not None else None
+        if holder in inputs.discs and owner in (None, holder):
+            # poster.jpg beside VIDEO_TS/: the disc movie's artwork, kept by its name
+            return _disc(inputs.discs[holder], [name], settings, "image")
     if scan.cls == "video":
         return _video(record, settings, inputs)
     if scan.cls == "audio":
@@ -215,7 +221,8 @@ def _scene_place(record: ProbeRecord) -> tuple[str, int] | None:
     return record.path.rsplit("/", depth + 1)[0], fields
 
 
-def _disc(movie: DiscMovie, inner: list[str], settings: Settings) -> Decision:
+def _disc(movie: DiscMovie, inner: list[str], settings: Settings,
+          kind: PlanKind = "movie") -> Decision:
     rc = settings.naming.replace_chars
     ids = settings.naming.provider_ids_in_folders
     rel = layout.disc_rip_path(movie.title, movie.year, [from_wire(p) for p in inner],
@@ -223,6 +230,8 @@ def _disc(movie: DiscMovie, inner: list[str], settings: Settings) -> Decision:
                                imdb_id=movie.imdb)
     folder = rel.split("/", 1)[0]
     # Jellyfin reads a disc movie's NFO as <folder>/<folder>.nfo (MovieNfoProvider).
+    if kind != "movie":
+        return Decision(kind, "movies", rel, title=movie.title, year=movie.year)
     return Decision("movie", "movies", rel, title=movie.title, year=movie.year,
                     nfo=f"{folder}/{folder}.nfo")
 
