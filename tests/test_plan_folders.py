@@ -176,6 +176,8 @@ def test_an_album_of_tagged_files_is_named_by_its_tags_not_its_folders(
     (Tags(artist="Massive Attack feat. Liz Fraser"),
      ("Massive Attack feat. Liz Fraser", "Mezzanine", 1998, "Angel", 1)),
     (Tags(album_artist="Various Artists"), (None, "Mezzanine", 1998, "Angel", 1)),
+    (Tags(artist="Unknown Artist", album="Unknown Album", title="Track 01", track=1),
+     ("Massive Attack", "Mezzanine", 1998, "Angel", 1)),
     (None, ("Massive Attack", "Mezzanine", 1998, "Angel", 1)),
 ])
 def test_partial_tags_win_where_they_speak_and_the_names_fill_the_rest(

@@ -58,6 +58,9 @@ _ALBUM_DISC = re.compile(r"\s*[-–(\[]?\s*\b(?:cd|disc|disk)\s*[-_.]?\s*(\d{1,2
 _DISC_TRACK = re.compile(r"^(\d{1,2})-(\d{2,3})(?:\s*[-–.]\s*|\s+)(\S.*)$")
 _TRACK = re.compile(r"^(?:(\d{2,3})(?:\s*[-–.)\]]\s*|\s+)|(\d)(?:\s*[-–.)]\s+))(\S.*)$")
 _NUMBER = re.compile(r"^(?:(\d{1,2})-)?(\d{1,3})$")
+_PLACEHOLDERS = frozenset({"", "unknown", "unknown artist", "unknown album", "unknown title",
+                           "untitled", "no title", "artist", "album", "title", "none", "null"})
+_TRACK_PLACEHOLDER = re.compile(r"^(?:audio\s*)?track\s*\d+$")
 
 
 class TrackName(msgspec.Struct, frozen=True):
@@ -224,6 +227,14 @@ def _file(stem: str, album: _Album) -> _File:
     return out
 
 
+def _plausible(tags: Tags) -> Tags:
+    """The tags less a ripper's placeholders ("Unknown Artist", "Track 01"): names say more."""
+    changes = {field: None for field in ("artist", "album_artist", "album", "title")
+               if (value := getattr(tags, field)) is not None
+               and (fold(value) in _PLACEHOLDERS or _TRACK_PLACEHOLDER.match(fold(value)))}
+    return msgspec.structs.replace(tags, **changes) if changes else tags
+
+
 def read_track(folders: list[str], stem: str, tags: Tags | None,
                artist_fields: int | None = None) -> TrackName:
     """The track's identity: tags where they speak, the names for the rest.
@@ -234,7 +245,7 @@ def read_track(folders: list[str], stem: str, tags: Tags | None,
     stem = nfc(stem)
     album = _album(levels([nfc(folder) for folder in folders]), stem, artist_fields)
     name = _file(stem, album)
-    tags = tags or Tags()
+    tags = _plausible(tags) if tags is not None else Tags()
     compilation = tags.compilation or (album.compilation and not tags.album_artist) or \
         bool(tags.album_artist and is_various(tags.album_artist))
     artist = tags.album_artist or tags.artist or album.artist or name.artist
