@@ -1,7 +1,8 @@
 """What one probed file is and where it goes: the plan's per-record rule.
 
 ``decide(record, settings, inputs)`` is pure: from a probe record (and what
-the plan learnt in its first pass: movies claimed twice, enrich matches) to a
+the plan learnt in its first pass: movies claimed twice, enrich matches, one
+identity per disc rip, the artist of each scene music release) to a
 ``Decision`` — a kind root and a path relative to it from ``layout``, or a
 skip with its reason. Sidecars get None: they follow their owner's decision.
 Music, books and audiobooks are read by ``music`` and ``books`` (tags and
@@ -228,10 +229,10 @@ def _disc(movie: DiscMovie, inner: list[str], settings: Settings,
     rel = layout.disc_rip_path(movie.title, movie.year, [from_wire(p) for p in inner],
                                replace_chars=rc, ids_in_folders=ids, tmdb_id=movie.tmdb,
                                imdb_id=movie.imdb)
-    folder = rel.split("/", 1)[0]
-    # Jellyfin reads a disc movie's NFO as <folder>/<folder>.nfo (MovieNfoProvider).
     if kind != "movie":
         return Decision(kind, "movies", rel, title=movie.title, year=movie.year)
+    folder = rel.split("/", 1)[0]
+    # Jellyfin reads a disc movie's NFO as <folder>/<folder>.nfo (MovieNfoProvider).
     return Decision("movie", "movies", rel, title=movie.title, year=movie.year,
                     nfo=f"{folder}/{folder}.nfo")
 

@@ -48,7 +48,7 @@ _MUSIC_WORDS = frozenset({
 })
 BOOK_WORDS = frozenset({
     "books", "book", "ebooks", "ebook", "e books", "e book", "my books", "calibre",
-    "calibre library", "library", "bücher", "livres", "libros", "epub", "pdf", "kindle",
+    "calibre library", "bücher", "livres", "libros", "epub", "pdf", "kindle",
 })
 AUDIOBOOK_WORDS = frozenset({
     "audiobooks", "audiobook", "audio books", "audio book", "hörbücher", "hörbuch",
