@@ -21,8 +21,10 @@ How the names are read, nearest the file first:
   ``NN - Artist - Title`` where the artist is the album's, a compilation's
   track artist, or not known from the folders.
 
-Compilations (``VA``, ``Various Artists``, iTunes' ``Compilations`` at the
-artist level, the compilation tag) are filed under "Various Artists".
+Compilations (``VA``, ``Various Artists``, iTunes' ``Compilations`` or a
+``Soundtracks`` folder at the artist level, the compilation tag) are filed
+under "Various Artists". Placeholder tags ("Unknown Artist", "Track 01")
+count as missing.
 """
 
 from __future__ import annotations
@@ -55,7 +57,7 @@ _FORMATS = frozenset({"flac", "mp3", "aac", "alac", "ogg", "opus", "wav", "m4a",
 _ALBUM_DISC = re.compile(r"\s*[-–(\[]?\s*\b(?:cd|disc|disk)\s*[-_.]?\s*(\d{1,2})"
                          r"(?:\s*of\s*\d+)?\s*[)\]]?\s*$", re.IGNORECASE)
 # "2-01 Title", "2-01 - Title" (iTunes: disc-track), "01 - Title", "01. Title", "01 Title".
-_DISC_TRACK = re.compile(r"^(\d{1,2})-(\d{2,3})(?:\s*[-–.]\s*|\s+)(\S.*)$")
+_DISC_TRACK = re.compile(r"^(\d{1,2})-(\d{2})(?:\s*[-–.]\s*|\s+)(\S.*)$")
 _TRACK = re.compile(r"^(?:(\d{2,3})(?:\s*[-–.)\]]\s*|\s+)|(\d)(?:\s*[-–.)]\s+))(\S.*)$")
 _NUMBER = re.compile(r"^(?:(\d{1,2})-)?(\d{1,3})$")
 _PLACEHOLDERS = frozenset({"", "unknown", "unknown artist", "unknown album", "unknown title",
