@@ -144,21 +144,21 @@ def read_book(folders: list[str], stem: str, meta: BookMeta | None) -> BookName:
         folder, above = found[-1], (found[-2] if len(found) >= 2 else None)
         above = None if above is not None and is_container(above) else above
         loose, _ = _title_year(folder)
-        shaped = above is not None and len(parts) >= 2 and _same(parts[0], loose) \
-            and _same(parts[-1], plain_spaces(above))
+        # Title - Author (Calibre) or Author - Title, next to both folders: the folder is the title.
+        ends = {fold(parts[0]), fold(parts[-1])} if len(parts) >= 2 else set()
+        shaped = above is not None and {fold(loose), fold(plain_spaces(above))} == ends
         # Inside a Calibre library even "(1850)" is an id; elsewhere a plausible year.
         calibre = shaped and any(fold(f) in _CALIBRE for f in folders)
         folder_title, folder_year = _title_year(folder, calibre=calibre)
         marked = shaped or folder_year is not None or _ID.search(folder) is not None
-        repeats = any(_same(part, folder_title) for part in parts) or _same(file_text,
-                                                                              folder_title)
-        if above is not None and (marked or repeats):
-            author, title, year = plain_spaces(strip_tags(above)), folder_title, folder_year
-        elif marked or repeats:  # Title (Year)/Title.ext with no author folder
+        if marked or _same(file_text, folder_title):  # Author/Title (Year)/Title.ext
             title, year = folder_title, folder_year
-            rest = [p for p in parts if not _same(p, folder_title)]
-            author = rest[0] if rest else None
-        else:
+            if above is not None:
+                author = plain_spaces(strip_tags(above))
+            else:
+                rest = [p for p in parts if not _same(p, folder_title)]
+                author = rest[0] if rest else None
+        else:  # Author/Title.ext, Author/Author - Title.ext, Author/Title - Author.ext
             author = plain_spaces(strip_tags(folder))
     if title is None:
         kept = _drop_author(parts, author)
