@@ -83,7 +83,7 @@ _YEAR_FIRST = re.compile(r"^\s*(?:" + _BRACKETS + r"\s*)?((?:1[89]|20)\d\d)\s*(?
 _DASH = re.compile("\\s+[-\u2010-\u2015\u2212\ufe63\uff0d]\\s+")
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=1024)
 def fold(text: str) -> str:
     """``core.titles.fold``, remembered: a library repeats its folder names per file."""
     return titles.fold(text)

@@ -128,7 +128,7 @@ def _album(found: list[str], stem: str, artist_fields: int | None) -> _Album:
     return _album_of(tuple(found), fields)
 
 
-@functools.lru_cache(maxsize=1024)
+@functools.lru_cache(maxsize=256)
 def _album_of(found_levels: tuple[str, ...], artist_fields: int) -> _Album:
     """:func:`_album` once per album folder (its tracks share it: callers only read it)."""
     out = _Album()
