@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import os
+import random
 import shutil
 import unicodedata
 from collections.abc import Callable
@@ -23,7 +24,9 @@ import pytest
 from pipeline.core.paths import from_wire
 from pipeline.core.records import PlanEntry, Tags
 from pipeline.plan.books import plausible_author, plausible_title, read_audiobook, read_book
+from pipeline.plan.layout import audiobook_path, book_path, music_path
 from pipeline.plan.music import read_track
+from pipeline.plan.names import is_safe_component
 from tests.media_fixtures import MUSIC, make_epub, make_pdf
 from tests.naming_tables import DATA, MUSIC_BOOKS, examples
 from tests.test_plan import _fold, _plan
@@ -256,3 +259,28 @@ def test_audiobook_tags_win_and_part_folders_stay() -> None:
                           Tags(album="Circe", artist="Madeline Miller", year=2018))
     assert (book.author, book.title, book.year, book.levels) == \
         ("Madeline Miller", "Circe", 2018, ["CD 02"])
+
+
+def test_a_thousand_random_hostile_names_read_into_safe_paths() -> None:
+    alphabet = [*"./\\:*?\"<>| \t-_–()[]{}（）【】0123456789eSsé日💥\u0301\u200b\u2215",
+                "..", " - ", "CD1", "Disc 2", "VA", "(1999)", "[FLAC]", "2CD", "-2011-GRP",
+                "01-", "1-01 ", "Part 1", "Music", "Calibre Library", "(12)"]
+    rng = random.Random(20261202)
+    for _ in range(1000):
+        def text() -> str:
+            return "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+        folders = [text() or "x" for _ in range(rng.randint(0, 4))]
+        track = read_track(folders, text(), None)
+        book = read_book(folders, text(), None)
+        spoken = read_audiobook(folders, text(), rng.choice([".mp3", ".m4b"]), None)
+        paths = [
+            music_path(album_artist=track.artist, artist=None, album=track.album,
+                       year=track.year, track=track.track, title=track.title, ext="flac",
+                       disc=track.disc, compilation=track.compilation,
+                       multi_disc=track.multi_disc),
+            book_path(author=book.author, title=book.title, year=book.year, ext="epub"),
+            audiobook_path(author=spoken.author, title=spoken.title, year=spoken.year,
+                           name=text() or "x", levels=spoken.levels),
+        ]
+        for path in paths:
+            assert all(is_safe_component(part) for part in path.split("/")), path
