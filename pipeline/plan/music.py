@@ -60,6 +60,8 @@ _ALBUM_DISC = re.compile(r"\s*[-–(\[]?\s*\b(?:cd|disc|disk)\s*[-_.]?\s*(\d{1,2
 _DISC_TRACK = re.compile(r"^(\d{1,2})-(\d{2})(?:\s*[-–.]\s*|\s+)(\S.*)$")
 _TRACK = re.compile(r"^(?:(\d{2,3})(?:\s*[-–.)\]]\s*|\s+)|(\d)(?:\s*[-–.)]\s+))(\S.*)$")
 _NUMBER = re.compile(r"^(?:(\d{1,2})-)?(\d{1,3})$")
+_RIPPER_DEFAULT = re.compile(r"^(?:audio\s*)?(?:track|piste|titel|pista)\s*(\d{1,3})$",
+                             re.IGNORECASE)
 _PLACEHOLDERS = frozenset({"", "unknown", "unknown artist", "unknown album", "unknown title",
                            "untitled", "no title", "artist", "album", "title", "none", "null"})
 _TRACK_PLACEHOLDER = re.compile(r"^(?:audio\s*)?track\s*\d+$")
@@ -168,6 +170,10 @@ def _album_of(found_levels: tuple[str, ...], artist_fields: int) -> _Album:
         parts = parts[1:]
     elif len(parts) >= 3 and (year := _year(parts[1])) is not None:
         out.artist, out.year, parts = parts[0], out.year or year, parts[2:]
+    elif len(parts) >= 3 and (year := _year(parts[-1])) is not None:  # Artist - Album - 1971
+        out.year, parts = out.year or year, parts[:-1]
+        if artist_level is None:
+            out.artist, parts = parts[0], parts[1:]
     elif len(parts) >= 2 and artist_level is None:
         out.artist, parts = parts[0], parts[1:]
     if parts:
@@ -200,6 +206,8 @@ def _file(stem: str, album: _Album) -> _File:
         return _File(heard.title, heard.track, heard.disc, heard.artist)
     text = plain_spaces(stem).strip()
     out = _File()
+    if match := _RIPPER_DEFAULT.match(text):  # "Track 01": a number, no title
+        return _File(text, int(match.group(1)))
     if match := _DISC_TRACK.match(text):
         out.disc, out.track, text = int(match.group(1)), int(match.group(2)), match.group(3)
     elif match := _TRACK.match(text):
