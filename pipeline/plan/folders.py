@@ -76,7 +76,8 @@ _TAG = re.compile(r"\s*(?:\[[^\]]*\]|\{[^}]*\}|【[^】]*】|［[^］]*］)")
 _FORMAT_PAREN = re.compile(
     r"\s*[(（]\s*(?:(?:flac|mp3|aac|alac|ogg|opus|wav|m4a|web|cd|vinyl|lp|sacd|dsd|hi-?res|"
     r"lossless|cbr|vbr|v0|v2|\d{2,3}\s*kbps|128|160|192|256|320|\d{2}\s*bit|\d{2}(?:\.\d)?\s*khz|"
-    r"\d{2}[-/]\d{2,3}|\d\s*cds?|retail|remastered|unabridged|abridged)[\s,+/&-]*)+[)）]", re.IGNORECASE)
+    r"\d{2}[-/]\d{2,3}|\d\s*cds?|retail|remastered|unabridged|abridged)[\s,+/&-]*)+[)）]",
+    re.IGNORECASE)
 _YEAR_FIRST = re.compile(r"^\s*(?:" + _BRACKETS + r"\s*)?((?:1[89]|20)\d\d)\s*(?:" + _CLOSE +
                          r"\s*)?(?:[-–—.:]\s*|\s+)(\S.*)$")
 # A spaced hyphen, its look-alikes (en/em dash, minus, full-width) included.
