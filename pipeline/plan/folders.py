@@ -9,8 +9,9 @@ Containers are decided by position first: the library root is never a
 level (callers pass folders *relative* to the scan root), and only a leading
 run of well-known container names (``Music``, ``iTunes Media``, ``FLAC``,
 ``Downloads``, ``complete``, ``Books``, ``Calibre Library`` …) or of index
-folders (``A``, ``0-9``, ``#``) is dropped. The same word deeper down, below
-a real artist, is a level like any other.
+folders (``A``, ``0-9``, ``#``) is dropped. Deeper down such a folder is a
+level like any other, but the readers never take it for an artist or author
+(``home/bob/Music/Album``: no artist from the folders).
 """
 
 from __future__ import annotations
