@@ -62,9 +62,10 @@ _TRACK = re.compile(r"^(?:(\d{2,3})(?:\s*[-–.)\]]\s*|\s+)|(\d)(?:\s*[-–.)]\s
 _NUMBER = re.compile(r"^(?:(\d{1,2})-)?(\d{1,3})$")
 _RIPPER_DEFAULT = re.compile(r"^(?:audio\s*)?(?:track|piste|titel|pista)\s*(\d{1,3})$",
                              re.IGNORECASE)
-_PLACEHOLDERS = frozenset({"", "unknown", "unknown artist", "unknown album", "unknown title",
-                           "untitled", "no title", "artist", "album", "title", "none", "null"})
-_TRACK_PLACEHOLDER = re.compile(r"^(?:audio\s*)?track\s*\d+$")
+# A ripper's placeholder tags: "Unknown Artist", "<unknown>", "Track 01", "".
+_PLACEHOLDER = re.compile(r"^[\s<\[(]*(?:unknown(?:[\s_]+(?:artist|album|title))?|untitled|"
+                          r"no[\s_]+title|artist|album|title|none|null|"
+                          r"(?:audio[\s_]*)?track[\s_]*\d+)?[\s>\])]*$", re.IGNORECASE)
 
 
 class TrackName(msgspec.Struct, frozen=True):
@@ -199,7 +200,8 @@ class _File(msgspec.Struct):
 
 def _file(stem: str, album: _Album) -> _File:
     """Track number, disc, title (and a track artist) from the file's own name."""
-    if album.album and fold(plain_spaces(stem)) == fold(album.album):
+    if album.album and abs(len(stem) - len(album.album)) <= 8 and \
+            fold(plain_spaces(stem)) == fold(album.album):
         return _File(title=stem)  # the title track, unnumbered: "99 Luftballons"
     heard = scene.read_file(stem, album.release)
     if heard is not None:
@@ -240,8 +242,7 @@ def _file(stem: str, album: _Album) -> _File:
 def _plausible(tags: Tags) -> Tags:
     """The tags less a ripper's placeholders ("Unknown Artist", "Track 01"): names say more."""
     changes = {field: None for field in ("artist", "album_artist", "album", "title")
-               if (value := getattr(tags, field)) is not None
-               and (fold(value) in _PLACEHOLDERS or _TRACK_PLACEHOLDER.match(fold(value)))}
+               if (value := getattr(tags, field)) is not None and _PLACEHOLDER.match(value)}
     return msgspec.structs.replace(tags, **changes) if changes else tags
 
 
