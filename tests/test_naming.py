@@ -12,6 +12,7 @@ from pipeline.plan import names
 from pipeline.plan.layout import (
     audiobook_path,
     book_path,
+    disc_rip_path,
     episode_file,
     episode_path,
     extra_path,
@@ -275,6 +276,8 @@ MUSIC: list[tuple[dict[str, Any], str]] = [
     ({"disc": 1, "disc_total": 3}, "Queen/Opera (1975)/Disc 1/11 - Bohemian Rhapsody.flac"),
     ({"disc": 1, "disc_total": 1}, "Queen/Opera (1975)/11 - Bohemian Rhapsody.flac"),
     ({"disc": 2}, "Queen/Opera (1975)/Disc 2/11 - Bohemian Rhapsody.flac"),
+    ({"disc": 1, "multi_disc": True}, "Queen/Opera (1975)/Disc 1/11 - Bohemian Rhapsody.flac"),
+    ({"disc": None, "multi_disc": True}, "Queen/Opera (1975)/Disc 1/11 - Bohemian Rhapsody.flac"),
     ({"artist": "AC/DC", "album": "..", "title": "Who? Me:"}, "AC-DC/_ (1975)/11 - Who Me -.flac"),
 ]
 
@@ -316,6 +319,10 @@ AUDIOBOOKS = [
      "Unknown Author/The Hobbit/-01 - Intro.m4b"),
     ({"author": "T", "title": "H", "year": None, "name": "é" * 300 + ".m4b"},
      "T/H/" + "é" * 125 + ".m4b"),
+    ({"author": "Frank Herbert", "title": "Dune", "year": None, "name": "01 - Track 01.mp3",
+      "levels": ["CD 01"]}, "Frank Herbert/Dune/CD 01/01 - Track 01.mp3"),
+    ({"author": "F", "title": "D", "year": None, "name": "x.mp3", "levels": ["..", "a/b"]},
+     "F/D/_/a-b/x.mp3"),
 ]
 
 
@@ -324,6 +331,30 @@ def test_audiobook_chapters_keep_their_file_names(kwargs: dict[str, Any], expect
     path = audiobook_path(**kwargs)
     assert path == expected
     assert_safe(path)
+
+
+DISC_RIPS: list[tuple[dict[str, Any], str]] = [
+    ({"title": "Titanic", "year": 1997, "inner": ["VIDEO_TS", "VTS_01_1.VOB"]},
+     "Titanic (1997)/VIDEO_TS/VTS_01_1.VOB"),
+    ({"title": "Heat", "year": 1995, "inner": ["Disc 2", "BDMV", "index.bdmv"], "tmdb_id": 949},
+     "Heat (1995) [tmdbid-949]/Disc 2/BDMV/index.bdmv"),
+    ({"title": "Heat", "year": 1995, "inner": ["BDMV", "STREAM", "00000.m2ts"], "tmdb_id": 949,
+      "ids_in_folders": False}, "Heat (1995)/BDMV/STREAM/00000.m2ts"),
+    ({"title": "X", "year": None, "inner": ["..", "BDMV", "a:b?.m2ts"]}, "X/_/BDMV/a -b.m2ts"),
+]
+
+
+@pytest.mark.parametrize(("kwargs", "expected"), DISC_RIPS)
+def test_a_disc_rip_keeps_its_inner_names_below_the_movie_folder(kwargs: dict[str, Any],
+                                                                  expected: str) -> None:
+    path = disc_rip_path(**kwargs)
+    assert path == expected
+    assert_safe(path)
+
+
+def test_a_disc_rip_path_needs_the_path_inside_the_disc() -> None:
+    with pytest.raises(ValueError):
+        disc_rip_path("Heat", 1995, [])
 
 
 # --- sidecars --------------------------------------------------------------------
@@ -450,6 +481,8 @@ def all_paths(text: str) -> list[str]:
                    title=text, ext="mp3", compilation=True),
         book_path(author=text, title=text, year=None, ext=text),
         audiobook_path(author=text, title=text, year=2000, name=text),
+        audiobook_path(author=text, title=text, year=None, name=text, levels=[text, text]),
+        disc_rip_path(text, 2000, [text, "VIDEO_TS", text], tmdb_id=text),
         movie_dir(text, 2000) + "/" + sidecar_name(text, text, language=text, flags=[text]),
         movie_dir(text, 2000) + "/" + image_name(text, "thumb", text),
         "x/" + lyrics_name(text),

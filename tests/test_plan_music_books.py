@@ -15,46 +15,8 @@ from tests.test_plan import _fold, _plan
 ROWS = examples(MUSIC_BOOKS)
 _DISC_ROOTS = ("BDMV", "VIDEO_TS")
 
-_MUSIC_SPLIT = "naming issue: 'Artist - Album (Year)' folders are not split"
-_MUSIC_DISC = "naming issue: disc folders and disc-track prefixes are not disc levels"
-_MUSIC_VA = "naming issue: compilations are not filed under Various Artists"
-_MUSIC_SCENE = "naming issue: scene music folders and NN-artist-title files are not read"
-_MUSIC_YEAR_FIRST = "naming issue: 'YYYY - Album' keeps the year in the album"
-_MUSIC_RIPPER = "naming issue: 'Artist - Album - NN - Title' files keep the prefix"
-_BOOK_FLAT = "naming issue: flat 'Author - Title' books are not split"
-_BOOK_CALIBRE = "naming issue: Calibre's id folder is taken for the title or author"
-_AUDIOBOOK = "naming issue: audiobook author/title folders are not read"
-_DISC = "naming issue: disc rips are flattened instead of moved as one unit"
-
 # Rows jforg gets wrong today, each with why (strict: a fix must remove its row).
-KNOWN_FAILING: dict[str, str] = {
-    "Music/Adele - 21 (2011)/01. Rolling in the Deep.flac": _MUSIC_SPLIT,
-    "Music/Metallica - Master of Puppets [FLAC]/01 - Battery.flac": _MUSIC_SPLIT,
-    "Music/Dua_Lipa-Future_Nostalgia-WEB-2020-ENRiCH/02-dua_lipa-dont_start_now.flac":
-        _MUSIC_SCENE,
-    "Music/Joni Mitchell/1971 - Blue/01 - All I Want.mp3": _MUSIC_YEAR_FIRST,
-    "Music/Talking Heads/Remain in Light (1980)/Talking Heads - Remain in Light - 01 - "
-    "Born Under Punches (The Heat Goes On).flac": _MUSIC_RIPPER,
-    "Music/The Beatles/The Beatles (1968)/CD2/01 - Birthday.flac": _MUSIC_DISC,
-    "Music/2Pac/All Eyez on Me (1996)/CD 1/01 - Ambitionz Az a Ridah.mp3": _MUSIC_DISC,
-    "Music/Led Zeppelin/Physical Graffiti/2-01 In the Light.m4a": _MUSIC_DISC,
-    "Music/Nine_Inch_Nails-The_Fragile-2CD-1999-MOD/101-nine_inch_nails-somewhat_damaged.flac":
-        _MUSIC_DISC,
-    "Music/VA - Saturday Night Fever (1977)/01 - Bee Gees - Stayin' Alive.mp3": _MUSIC_VA,
-    "iTunes Media/Music/Compilations/The Big Chill/01 I Heard It Through the Grapevine.m4a":
-        _MUSIC_VA,
-    "Books/Margaret Atwood - The Handmaid's Tale.epub": _BOOK_FLAT,
-    "Books/Kurt Vonnegut - Slaughterhouse-Five (1969).epub": _BOOK_FLAT,
-    "Calibre Library/Philip K. Dick/Ubik (12)/Ubik - Philip K. Dick.epub": _BOOK_CALIBRE,
-    "Calibre Library/Iain M. Banks/Consider Phlebas (311)/Consider Phlebas - Iain M. Banks.azw3":
-        _BOOK_CALIBRE,
-    "Audiobooks/Douglas Adams - The Hitchhiker's Guide to the Galaxy/Part 01.m4b": _AUDIOBOOK,
-    "Audiobooks/James Clear/Atomic Habits.m4b": _AUDIOBOOK,
-    "Movies/The Departed (2006)/BDMV/STREAM/00000.m2ts": _DISC,
-    "Movies/Titanic (1997)/VIDEO_TS/VTS_01_1.VOB": _DISC,
-    "Skyfall.2012.COMPLETE.BLURAY-GRP/BDMV/STREAM/00001.m2ts": _DISC,
-    "Movies/E.T. the Extra-Terrestrial (1982)/BDMV/STREAM/00000.m2ts": _DISC,
-}
+KNOWN_FAILING: dict[str, str] = {}
 
 
 def expected_destination(row: Example) -> str:

@@ -1,9 +1,13 @@
 """What one probed file is and where it goes: the plan's per-record rule.
 
 ``decide(record, settings, inputs)`` is pure: from a probe record (and what
-the plan learnt in its first pass: movies claimed twice, enrich matches) to a
+the plan learnt in its first pass: movies claimed twice, enrich matches, one
+identity per disc rip, the artist of each scene music release) to a
 ``Decision`` — a kind root and a path relative to it from ``layout``, or a
 skip with its reason. Sidecars get None: they follow their owner's decision.
+Music, books and audiobooks are read by ``music`` and ``books`` (tags and
+metadata first, then folders and names); every file of a disc rip by
+``discs`` (one unit below the movie's folder, one identity for all).
 """
 
 from __future__ import annotations
@@ -17,14 +21,16 @@ from pipeline.core.paths import from_wire
 from pipeline.core.records import EnrichRecord, Parse, PlanKind, ProbeRecord
 from pipeline.core.settings import Settings
 from pipeline.plan import layout
+from pipeline.plan.books import read_audiobook, read_book
+from pipeline.plan.discs import DiscCollector, DiscMovie, disc_place, folder_movie
+from pipeline.plan.folders import AUDIOBOOK_WORDS, BOOK_WORDS, fold
+from pipeline.plan.music import read_track, scene_release
 
-__all__ = ["Decision", "PlanInputs", "decide"]
+__all__ = ["Decision", "FirstPass", "PlanInputs", "decide"]
 
 _HARD_ERRORS = frozenset({"vanished", "unreadable", "permission_denied", "broken_symlink"})
-_AUDIOBOOK_FOLDERS = frozenset({"audiobook", "audiobooks", "audio books", "hörbücher"})
-_TRACK = re.compile(r"^\s*(?:(\d{1,2})[-.])?(\d{1,3})\s*[-._ ]\s*(.+)$")
-_YEAR = re.compile(r"\s*[(\[](\d{4})[)\]]")
-_TAGS = re.compile(r"\s*\[[^\]]*\]|\s*\{[^}]*\}")
+_AUDIOBOOK_EXTS = frozenset({".m4b", ".aax", ".aa"})
+_SCENE_HINT = re.compile(r"-(?:19|20)\d\d-[^/ ]+/")
 
 
 class Decision(msgspec.Struct, frozen=True):
@@ -38,6 +44,7 @@ class Decision(msgspec.Struct, frozen=True):
     year: int | None = None
     season: int | None = None
     episodes: list[int] = []
+    nfo: str | None = None  # the NFO's place (relative) when not beside the file: disc rips
 
 
 def _skip(kind: PlanKind, reason: str) -> Decision:
@@ -54,12 +61,16 @@ class PlanInputs(msgspec.Struct, frozen=True):
     files claim: those files are named as versions (`` - 2160p``,
     `` - [Director's Cut]``) so Jellyfin groups them under one movie.
     ``matches`` maps a file (wire path) to its work's enrich record;
-    ``accept`` is the lowest confidence applied without review.
+    ``accept`` is the lowest confidence applied without review;
+    ``discs`` maps each disc rip's holding folder (wire path) to its identity;
+    ``scene_artists`` each scene music release folder to its artist's field count.
     """
 
     versions: frozenset[str] = frozenset()
     matches: dict[str, EnrichRecord] = {}
     accept: str = "strong"
+    discs: dict[str, DiscMovie] = {}
+    scene_artists: dict[str, int] = {}
 
 
 _NOTHING = PlanInputs()
@@ -73,10 +84,20 @@ def decide(record: ProbeRecord, settings: Settings,
         return _skip("other", f"not readable at scan: {scan.error.code}")
     if record.error is not None and record.error.code in _HARD_ERRORS:
         return _skip("other", f"not readable: {record.error.code}")
+    place = disc_place(record.path, inputs.discs)
+    if place is not None:
+        movie = inputs.discs.get(place.holder) or folder_movie(place.holder)
+        return _disc(movie, place.inner, settings)
+    if scan.cls == "image" and inputs.discs:
+        holder, _, name = record.path.rpartition("/")
+        owner = record.sidecar.belongs_to if record.sidecar is not None else None
+        if holder in inputs.discs and owner in (None, holder):
+            # poster.jpg beside VIDEO_TS/: the disc movie's artwork, kept by its name
+            return _disc(inputs.discs[holder], [name], settings, "image")
     if scan.cls == "video":
         return _video(record, settings, inputs)
     if scan.cls == "audio":
-        return _audio(record, settings)
+        return _audio(record, settings, inputs)
     if scan.cls == "book":
         return _book(record, settings)
     if scan.cls in ("subtitle", "image", "nfo"):
@@ -164,60 +185,95 @@ def _video(record: ProbeRecord, settings: Settings, inputs: PlanInputs) -> Decis
     return Decision("movie", "movies", rel, title=parse.title, year=parse.year)
 
 
+class FirstPass:
+    """What the plan learns across files before deciding any: see ``PlanInputs``.
+
+    ``see`` every record (cheap for most), then ``inputs`` completes the
+    plan's inputs with one identity per disc rip and, per scene music
+    release, how many of its folder's fields name the artist.
+    """
+
+    def __init__(self, inputs: PlanInputs) -> None:
+        self._discs = DiscCollector(lambda record: _identity(record, inputs))
+        self._scene: dict[str, int] = {}
+
+    def see(self, record: ProbeRecord) -> None:
+        self._discs.see(record)
+        if record.scan.cls == "audio" and record.scan.error is None:
+            place = _scene_place(record)
+            if place is not None and place[1] > self._scene.get(place[0], 0):
+                self._scene[place[0]] = place[1]
+
+    def inputs(self, base: PlanInputs) -> PlanInputs:
+        return msgspec.structs.replace(base, discs=self._discs.found(),
+                                       scene_artists=dict(self._scene))
+
+
+def _scene_place(record: ProbeRecord) -> tuple[str, int] | None:
+    """(the scene release folder's wire path, fields this file repeats) or None."""
+    if _SCENE_HINT.search(record.path) is None:
+        return None  # no folder ends "-YEAR-GROUP": the cheap answer for most files
+    path = from_wire(record.path)
+    folders = _folder_parts(path, from_wire(record.scan.root))
+    found = scene_release(folders, os.path.splitext(os.path.basename(path))[0])
+    if found is None:
+        return None
+    depth, fields = found
+    return record.path.rsplit("/", depth + 1)[0], fields
+
+
+def _disc(movie: DiscMovie, inner: list[str], settings: Settings,
+          kind: PlanKind = "movie") -> Decision:
+    rc = settings.naming.replace_chars
+    ids = settings.naming.provider_ids_in_folders
+    rel = layout.disc_rip_path(movie.title, movie.year, [from_wire(p) for p in inner],
+                               replace_chars=rc, ids_in_folders=ids, tmdb_id=movie.tmdb,
+                               imdb_id=movie.imdb)
+    if kind != "movie":
+        return Decision(kind, "movies", rel, title=movie.title, year=movie.year)
+    folder = rel.split("/", 1)[0]
+    # Jellyfin reads a disc movie's NFO as <folder>/<folder>.nfo (MovieNfoProvider).
+    return Decision("movie", "movies", rel, title=movie.title, year=movie.year,
+                    nfo=f"{folder}/{folder}.nfo")
+
+
 def _folder_parts(path: str, root: str) -> list[str]:
-    rel = os.path.relpath(os.path.dirname(path), root)
-    return [] if rel == "." else rel.split("/")
+    """The folders between the library root and the file (never the root itself)."""
+    prefix = root.rstrip("/") + "/"
+    if not path.startswith(prefix):
+        return []
+    return path[len(prefix):].split("/")[:-1]
 
 
-def _clean(folder: str) -> tuple[str, int | None]:
-    match = _YEAR.search(folder)
-    year = int(match.group(1)) if match else None
-    text = _TAGS.sub("", _YEAR.sub("", folder)).strip(" -_.")
-    return text, year
+def _is_audiobook(ext: str, folders: list[str]) -> bool:
+    """An .m4b, or audio under an audiobook folder (or a books container at the top)."""
+    if ext in _AUDIOBOOK_EXTS:
+        return True
+    keys = [fold(folder) for folder in folders]
+    return any(key in AUDIOBOOK_WORDS for key in keys) or bool(keys and keys[0] in BOOK_WORDS)
 
 
-def _audio(record: ProbeRecord, settings: Settings) -> Decision:
+def _audio(record: ProbeRecord, settings: Settings, inputs: PlanInputs) -> Decision:
     rc = settings.naming.replace_chars
     path = from_wire(record.path)
-    root = from_wire(record.scan.root)
-    folders = _folder_parts(path, root)
+    folders = _folder_parts(path, from_wire(record.scan.root))
     name = os.path.basename(path)
     stem, ext = os.path.splitext(name)
-    tags = record.tags
-    if ext.lower() == ".m4b" or any(f.casefold() in _AUDIOBOOK_FOLDERS for f in folders):
-        author = (tags.album_artist or tags.artist) if tags else None
-        title = tags.album if tags else None
-        year = tags.year if tags else None
-        if folders and not title:
-            title, year = _clean(folders[-1])
-        if len(folders) >= 2 and not author:
-            author = _clean(folders[-2])[0]
-        rel = layout.audiobook_path(author=author, title=title or stem, year=year, name=name,
-                                    replace_chars=rc)
-        return Decision("audiobook", "audiobooks", rel, title=title, year=year)
-    album_artist = tags.album_artist if tags else None
-    artist = tags.artist if tags else None
-    album = tags.album if tags else None
-    year = tags.year if tags else None
-    title = tags.title if tags else None
-    track = tags.track if tags else None
-    disc = tags.disc if tags else None
-    if not album and folders:
-        album, folder_year = _clean(folders[-1])
-        year = year or folder_year
-    if not (album_artist or artist) and len(folders) >= 2:
-        artist = _clean(folders[-2])[0]
-    if not title or track is None:
-        match = _TRACK.match(stem)
-        if match:
-            track = track if track is not None else int(match.group(2))
-            title = title or match.group(3)
-        title = title or stem
-    rel = layout.music_path(album_artist=album_artist, artist=artist, album=album, year=year,
-                            track=track, title=title, ext=ext.lower().lstrip("."), disc=disc,
-                            disc_total=tags.disc_total if tags else None,
-                            compilation=bool(tags and tags.compilation), replace_chars=rc)
-    return Decision("music", "music", rel, title=title, year=year)
+    if _is_audiobook(ext.lower(), folders):
+        book = read_audiobook(folders, stem, ext, record.tags)
+        rel = layout.audiobook_path(author=book.author, title=book.title, year=book.year,
+                                    name=name, levels=book.levels, replace_chars=rc)
+        return Decision("audiobook", "audiobooks", rel, title=book.title, year=book.year)
+    known = None
+    if inputs.scene_artists and (place := _scene_place(record)) is not None:
+        known = inputs.scene_artists.get(place[0])
+    track = read_track(folders, stem, record.tags, known)
+    rel = layout.music_path(album_artist=track.artist, artist=None, album=track.album,
+                            year=track.year, track=track.track, title=track.title,
+                            ext=ext.lower().lstrip("."), disc=track.disc,
+                            compilation=track.compilation, multi_disc=track.multi_disc,
+                            replace_chars=rc)
+    return Decision("music", "music", rel, title=track.title, year=track.year)
 
 
 def _book(record: ProbeRecord, settings: Settings) -> Decision:
@@ -225,17 +281,7 @@ def _book(record: ProbeRecord, settings: Settings) -> Decision:
     path = from_wire(record.path)
     folders = _folder_parts(path, from_wire(record.scan.root))
     stem, ext = os.path.splitext(os.path.basename(path))
-    meta = record.book
-    title = meta.title if meta and meta.title else None
-    author = meta.creators[0] if meta and meta.creators else None
-    year = meta.year if meta else None
-    folder_title, folder_year = _clean(folders[-1]) if folders else ("", None)
-    if not title:
-        title = _clean(stem)[0] or stem
-    year = year or folder_year or _clean(stem)[1]
-    if not author and folders:
-        # Author/Title (Year)/file or Author/file
-        author = _clean(folders[-2])[0] if len(folders) >= 2 and folder_year else folder_title
-    rel = layout.book_path(author=author, title=title, year=year, ext=ext.lower().lstrip("."),
-                           replace_chars=rc)
-    return Decision("book", "books", rel, title=title, year=year)
+    book = read_book(folders, stem, record.book)
+    rel = layout.book_path(author=book.author, title=book.title, year=book.year,
+                           ext=ext.lower().lstrip("."), replace_chars=rc)
+    return Decision("book", "books", rel, title=book.title, year=book.year)

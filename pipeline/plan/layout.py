@@ -46,6 +46,7 @@ __all__ = [
     "EXTRA_FOLDERS",
     "audiobook_path",
     "book_path",
+    "disc_rip_path",
     "episode_file",
     "episode_path",
     "extra_path",
@@ -175,6 +176,25 @@ def movie_path(
     return f"{folder}/{name}"
 
 
+def disc_rip_path(
+    title: str | None,
+    year: int | None,
+    inner: Iterable[str],
+    *,
+    tmdb_id: int | str | None = None,
+    imdb_id: str | None = None,
+    ids_in_folders: bool = True,
+    replace_chars: Mapping[str, str] = RC,
+) -> str:
+    """``Title (Year)/BDMV/STREAM/00000.m2ts``: a disc's inner names kept (made safe)."""
+    folder = movie_dir(title, year, tmdb_id=tmdb_id, imdb_id=imdb_id,
+                       ids_in_folders=ids_in_folders, replace_chars=replace_chars)
+    kept = [keep_name(part, replace_chars) for part in inner]
+    if not kept:
+        raise ValueError("a disc rip path needs the path inside the disc")
+    return "/".join([folder, *kept])
+
+
 def extra_path(
     movie_dir: str, role: str, name: str, *, replace_chars: Mapping[str, str] = RC
 ) -> str:
@@ -291,15 +311,20 @@ def music_path(
     disc: int | None = None,
     disc_total: int | None = None,
     compilation: bool = False,
+    multi_disc: bool = False,
     replace_chars: Mapping[str, str] = RC,
 ) -> str:
-    """``Artist/Album (Year)/[Disc N/]01 - Title.ext`` (album artist over track artist)."""
+    """``Artist/Album (Year)/[Disc N/]01 - Title.ext`` (album artist over track artist).
+
+    The disc level is there when the album has several discs: ``multi_disc``
+    (a ``CD1`` folder or ``1-01`` name said so), ``disc_total`` > 1 or ``disc`` > 1.
+    """
     rc = replace_chars
     who = "Various Artists" if compilation else (album_artist or artist or "Unknown Artist")
     folder = safe_component(who, rc) + "/"
     folder += safe_component(piece(album or "Unknown Album", rc, TITLE_BYTES) + _year(year),
                              rc) + "/"
-    if (disc_total or 0) > 1 or (disc or 0) > 1:
+    if multi_disc or (disc_total or 0) > 1 or (disc or 0) > 1:
         folder += f"Disc {max(disc or 1, 1)}/"
     name = title or "Unknown Title"
     if track is not None and track >= 0:
@@ -333,11 +358,13 @@ def audiobook_path(
     title: str | None,
     year: int | None,
     name: str,
+    levels: Iterable[str] = (),
     replace_chars: Mapping[str, str] = RC,
 ) -> str:
-    """``Author/Title (Year)/<name>``: chapter files keep their (safe) names."""
+    """``Author/Title (Year)/[CD 01/]<name>``: part folders and files keep their (safe) names."""
     folder, _ = _work_dir(author, title, year, replace_chars)
-    return f"{folder}/{keep_name(name, replace_chars)}"
+    kept = [safe_component(level, replace_chars) for level in levels]
+    return "/".join([folder, *kept, keep_name(name, replace_chars)])
 
 
 # --- sidecars ------------------------------------------------------------------

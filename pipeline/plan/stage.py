@@ -41,7 +41,7 @@ from pipeline.core.records import (
 )
 from pipeline.core.settings import Settings
 from pipeline.plan import layout, names
-from pipeline.plan.decide import Decision, PlanInputs, decide
+from pipeline.plan.decide import Decision, FirstPass, PlanInputs, decide
 
 __all__ = ["MANIFEST", "PlanStats", "run"]
 
@@ -95,7 +95,9 @@ class _Planner:
         out = [entry]
         if (entry.action == "move" and decision.kind in ("movie", "episode")
                 and self.settings.organize.nfo and entry.destination is not None):
-            nfo = os.path.splitext(from_wire(entry.destination))[0] + ".nfo"
+            nfo = (names.join_under(os.path.join(self.dest, self.settings.naming.roots.movies),
+                                    decision.nfo) if decision.nfo is not None
+                   else os.path.splitext(from_wire(entry.destination))[0] + ".nfo")
             if nfo not in self.taken and not os.path.lexists(nfo):
                 self.taken[nfo] = ""
                 self.stats.creates += 1
@@ -213,15 +215,17 @@ def run(work: Path, dest: str, settings: Settings, *,
     # Pass 1: which files and folders own sidecars; which movies come in versions.
     owners: set[str] = set()
     movies: dict[str, int] = {}
+    learnt = FirstPass(base)  # one identity per disc rip, per scene music release
     for record in _records(work):
+        learnt.see(record)
         if record.sidecar is not None and record.sidecar.belongs_to is not None:
             owners.add(record.sidecar.belongs_to)
         if record.scan.cls == "video" and record.role in (None, "main"):
             decision = decide(record, settings, base)
             if decision is not None and decision.kind == "movie" and decision.rel:
                 movies[decision.rel] = movies.get(decision.rel, 0) + 1
-    inputs = msgspec.structs.replace(
-        base, versions=frozenset(rel for rel, count in movies.items() if count > 1))
+    inputs = learnt.inputs(msgspec.structs.replace(
+        base, versions=frozenset(rel for rel, count in movies.items() if count > 1)))
     del movies
     # Pass 2: where those owners go.
     planner = _Planner(dest, settings, policy, {}, {}, inputs)
