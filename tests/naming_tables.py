@@ -1,11 +1,13 @@
 """The public naming tables in tests/data/, read once for every test that uses them.
 
 ``naming-examples.tsv``: movies, episodes and junk (relpath, kind, title, year,
-season, episodes, note). ``naming-examples-music-books.tsv``: music, books,
-audiobooks and disc rips, with artist, album, disc, track and author too. A
-note's text before the colon is its category; the note is the row's test id.
-``VIDEO_TABLES`` lists every table of movies and episodes, so a new one is
-read by every video test.
+season, episodes, note). ``naming-examples-releases.tsv``: the same columns,
+for release names the way download managers meet them (air dates, hashed
+names, stray numbers, leading junk, title parts, countries, disc rips).
+``naming-examples-music-books.tsv``: music, books, audiobooks and disc rips,
+with artist, album, disc, track and author too. A note's text before the colon
+is its category; the note is the row's test id. ``VIDEO_TABLES`` lists every
+table of movies and episodes, so a new one is read by every video test.
 
 ``KNOWN_FAILING`` names the rows jforg does not get right yet, with why. Tests
 mark them ``xfail(strict=True)``: a fix that makes one pass turns the xfail into
@@ -23,14 +25,15 @@ from guessit import guessit
 
 from pipeline.probe.parse import parse_video
 
-__all__ = ["DATA", "KNOWN_FAILING", "MUSIC_BOOKS", "VIDEO", "VIDEO_TABLES", "Example",
+__all__ = ["DATA", "KNOWN_FAILING", "MUSIC_BOOKS", "RELEASES", "VIDEO", "VIDEO_TABLES", "Example",
            "Reading", "comparable", "examples", "expected_reading", "guessit_reading",
            "jforg_reading", "params", "video_rows"]
 
 DATA = Path(__file__).resolve().parent / "data"
 VIDEO = DATA / "naming-examples.tsv"
+RELEASES = DATA / "naming-examples-releases.tsv"
 MUSIC_BOOKS = DATA / "naming-examples-music-books.tsv"
-VIDEO_TABLES = (VIDEO,)
+VIDEO_TABLES = (VIDEO, RELEASES)
 
 # Punctuation people write differently in the same title ("WALL·E" / "WALL-E",
 # "2001: A Space Odyssey" / "2001 A Space Odyssey"); diacritics are kept.

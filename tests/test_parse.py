@@ -17,6 +17,7 @@ from pipeline.probe.parse import parse_video, warm
 from tests.conftest import REPO
 from tests.naming_tables import (
     MUSIC_BOOKS,
+    RELEASES,
     VIDEO,
     VIDEO_TABLES,
     Example,
@@ -47,6 +48,7 @@ def assert_plain(parse: Parse) -> None:
 
 def test_the_naming_tables_are_present() -> None:
     assert len(examples(VIDEO)) >= 100, f"{VIDEO} truncated"
+    assert len(examples(RELEASES)) >= 75, f"{RELEASES} truncated"
 
 
 @pytest.mark.parametrize("row", VIDEO_ROWS)
@@ -159,6 +161,15 @@ CASES: list[Any] = [
     ("/lib/The.Daily.Show.2023.05.11.720p.mkv",
      {"type": "episode", "title": "The Daily Show", "date": "2023-05-11", "season": None,
       "episodes": []}, "a dated episode keeps its date and no season"),
+    ("/lib/Late.Night.Roundtable.E112.230914.720p.WEB.h264-GRP.mkv",
+     {"type": "episode", "date": "2023-09-14", "season": 1, "episodes": [112]},
+     "a number beside an air date wins, in season 1, and the date is kept"),
+    ("/lib/230512 Weekend Variety ep07.mp4",
+     {"title": "Weekend Variety", "date": "2023-05-12", "season": 1, "episodes": [7]},
+     "a leading broadcast stamp is the air date"),
+    ("/lib/Night.Desk.150910.720p.HDTV.x264-GRP.mkv",
+     {"type": "episode", "date": "2015-09-10", "season": None, "episodes": []},
+     "a six-digit stamp is read YYMMDD"),
     # Hand-named movies.
     ("/lib/Matrix, The (1999).mkv", {"title": "The Matrix", "year": 1999},
      "a trailing article moves to the front"),

@@ -1,4 +1,4 @@
-"""The correction rules around guessit, each on its own: readings fixed after guessit.
+"""The correction rules around guessit, each on its own: names tidied before, readings fixed after.
 
 Every rule is a pure function; these tables hand it guessit-shaped fields and
 the name, and check the changes it returns (``{}``: the rule keeps out).
@@ -15,12 +15,24 @@ import pytest
 from pipeline.core.records import Parse
 from pipeline.probe.parse_fields import Fields
 from pipeline.probe.parse_numbers import (
+    bracketed_name,
     dash_episode,
+    decimal_title,
     explicit_season,
+    hyphenated_number,
     numeric_title,
+    six_digit_date,
+    year_in_parentheses,
     year_not_season,
+    zero_padded_absolute,
 )
-from pipeline.probe.parse_titles import country_suffix, title_part
+from pipeline.probe.parse_prepare import Prepared, prepare
+from pipeline.probe.parse_titles import (
+    censored_word,
+    country_suffix,
+    number_in_parentheses,
+    title_part,
+)
 
 
 def reading(**given: Any) -> Fields:
@@ -29,6 +41,45 @@ def reading(**given: Any) -> Fields:
     fields.update(_country=None, _volume=None)
     fields.update(given)
     return fields
+
+
+# --- before guessit ----------------------------------------------------------------
+
+PREPARED: list[Any] = [
+    ("www.site.ca - Movie Title 2023.mkv", Prepared("Movie Title 2023.mkv"), "a www site prefix"),
+    ("[ www.Tracker.org ] - Show.S01E02.mkv", Prepared("Show.S01E02.mkv"),
+     "a bracketed www prefix"),
+    ("FilmHub.cc - The.Glass.Orchard.2021.mkv", Prepared("The.Glass.Orchard.2021.mkv"),
+     "a bare domain with a dash"),
+    ("[site.cc] Movie.2008.720p.mkv", Prepared("Movie.2008.720p.mkv"),
+     "a bare domain in brackets"),
+    ("Mr.Robot.S01E01.mkv", Prepared("Mr.Robot.S01E01.mkv"), "a dotted title is no domain"),
+    ("Dr.Stone - 05.mkv", Prepared("Dr.Stone - 05.mkv"), "a dotted title before a dash is kept"),
+    ("The.Office.US - S01E01.mkv", Prepared("The.Office.US - S01E01.mkv"),
+     "a country code is no top-level domain"),
+    ("230512 Weekend Variety ep07.mp4", Prepared("Weekend Variety ep07.mp4", "2023-05-12"),
+     "a YYMMDD stamp becomes the air date"),
+    ("310299 Show ep2.mp4", Prepared("310299 Show ep2.mp4"), "an impossible date stays"),
+    ("1917 (2019).mkv", Prepared("1917 (2019).mkv"), "a number that is no stamp stays"),
+    ("【Grp】[Moon Garden][07].mp4", Prepared("[Grp][Moon Garden][07].mp4"),
+     "CJK brackets read as brackets"),
+    ("Cedar.Falls.S03E04v2.720p.mkv", Prepared("Cedar.Falls.S03E04.720p.mkv"),
+     "a v2 revision comes off the episode"),
+    ("Bunny.Tales.S02E07b.mkv", Prepared("Bunny.Tales.S02E07.mkv"),
+     "a segment letter comes off the episode"),
+    ("Mill.Creek.1x05v2.avi", Prepared("Mill.Creek.1x05.avi"), "and off an NxNN episode"),
+    ("Show.S01E01E02.mkv", Prepared("Show.S01E01E02.mkv"), "a chained episode is no suffix"),
+    ("PRG-LD-BEW.p027.20E10S.erohS.thgirB.mkv",
+     Prepared("Bright.Shore.S01E02.720p.WEB-DL-GRP.mkv"), "a backwards name reads forwards"),
+    ("Bright.Shore.S01E02.p027.mkv", Prepared("Bright.Shore.S01E02.p027.mkv"),
+     "a forward name with a stray token stays"),
+]
+
+
+@pytest.mark.parametrize(("name", "expected"),
+                         [pytest.param(n, e, id=why) for n, e, why in PREPARED])
+def test_a_name_is_tidied_before_guessit_reads_it(name: str, expected: Prepared) -> None:
+    assert prepare(name) == expected
 
 
 # --- numbers --------------------------------------------------------------------------
@@ -45,6 +96,15 @@ NUMBERS: list[Any] = [
      "a season written as S2016 stays"),
     (year_not_season, {"season": 3, "episodes": [5]}, "Show 2018 S03E05", {},
      "a small season stays"),
+    (year_in_parentheses, {"season": 18, "episodes": [96]}, "The Lighthouse Keeper (1896) [DVD]",
+     {"year": 1896, "season": None, "episodes": [], "type": "movie"},
+     "S18E96 from (1896) is the year"),
+    (year_in_parentheses, {"season": 2, "episodes": [5], "year": 1999}, "Show (1999) S02E05",
+     {}, "a year guessit found stays"),
+    (zero_padded_absolute, {"season": 0, "episodes": [37]}, "Star Harbor - 037 - Night",
+     {"season": None}, "037 is episode 37, not season 0"),
+    (zero_padded_absolute, {"season": 0, "episodes": [3]}, "Show.S00E03", {},
+     "a written S00 is the specials"),
     (dash_episode, {"title": "Squad", "episodes": [11, 42]}, "[Grp] Squad 42 - 11 (720p)",
      {"type": "episode", "title": "Squad 42", "season": None, "episodes": [11],
       "absolute_episodes": [11]}, "a number ending the title is the title's"),
@@ -70,6 +130,35 @@ NUMBERS: list[Any] = [
      "a year is no episode"),
     (dash_episode, {"title": "Show", "episodes": [1, 2, 3]}, "Show - 01-03", {},
      "a range is guessit's"),
+    (hyphenated_number, {"title": "Ghost Town", "episodes": [3, 800]},
+     "[Grp] Ghost Town 800-ri, Down the River 03 [720p][ABCD0123]",
+     {"episodes": [3], "title": "Ghost Town 800-ri, Down the River"},
+     "a number joined to a word is a word, and the title runs to the episode"),
+    (hyphenated_number, {"title": "Show", "episodes": [1, 2]}, "Show 01-02 [720p]", {},
+     "a range of numbers stays a range"),
+    (hyphenated_number, {"title": "Show", "season": 3, "episodes": [17, 18]},
+     "Show - S03E17-E18 - Title", {}, "a hyphen before E18 joins episodes, not words"),
+    (bracketed_name, {"episodes": [], "title": None}, "[Grp][Moon Garden][07][1080p][CHS]",
+     {"type": "episode", "episodes": [7], "absolute_episodes": [7], "title": "Moon Garden"},
+     "an all-bracket name: title and episode"),
+    (bracketed_name, {"episodes": [], "title": None, "year": 2021},
+     "[Grp][月之花园][Moon Garden][2021][12][1080P][GB]",
+     {"type": "episode", "episodes": [12], "absolute_episodes": [12], "title": "Moon Garden"},
+     "the Latin title is preferred, years and tags are skipped"),
+    (bracketed_name, {"episodes": [], "title": None}, "[Grp][Moon Garden][第08话][1080P]",
+     {"type": "episode", "episodes": [8], "absolute_episodes": [8], "title": "Moon Garden"},
+     "a CJK episode counter"),
+    (bracketed_name, {"episodes": [], "title": None}, "[Grp][Moon Garden][EP09v2][720P]",
+     {"type": "episode", "episodes": [9], "absolute_episodes": [9], "title": "Moon Garden"},
+     "an EPnn bracket with a revision"),
+    (bracketed_name, {"episodes": [], "title": None}, "[Grp][月之花园][12][1080P]",
+     {"type": "episode", "episodes": [12], "absolute_episodes": [12], "title": "月之花园"},
+     "a CJK title when there is no other"),
+    (bracketed_name, {"episodes": [], "title": "Series Title", "season": 2},
+     "[Grp] Series Title S2 [05][HEVC-10bit 1080p AAC]", {"type": "episode", "episodes": [5]},
+     "a bracketed number after a season"),
+    (bracketed_name, {"episodes": [4], "title": "Show"}, "[Grp] Show - 04 [1080p][ABCD1234]",
+     {}, "a name with its episode is left alone"),
     (numeric_title, {"year": 1917}, "1917",
      {"type": "movie", "title": "1917", "year": None, "season": None, "episodes": []},
      "a year-like name is a title"),
@@ -80,6 +169,22 @@ NUMBERS: list[Any] = [
      {"type": "movie", "title": "2099", "year": None, "season": None, "episodes": []},
      "a four-digit year-like name beyond guessit's years"),
     (numeric_title, {"season": 1, "episodes": [5]}, "105", {}, "105 may well be S01E05"),
+    (decimal_title, {"title": "Rebuild of Stardust 1", "episodes": [11],
+                     "episode_title": "You Are"},
+     "[Grp] Rebuild of Stardust 1.11 - You Are (Not) Here v2 (1080p BD) [ABCDEF12]",
+     {"title": "Rebuild of Stardust 1.11 - You Are (Not) Here", "episodes": [], "season": None,
+      "episode_title": None, "absolute_episodes": [], "type": "movie"},
+     "a version number is the title's"),
+    (decimal_title, {"title": "Rebuild 2 22 You Can", "year": 2009, "release_group": "Not"},
+     "Rebuild 2.22 You Can (Not) Go (2009)",
+     {"title": "Rebuild 2.22 You Can (Not) Go", "episodes": [], "season": None,
+      "episode_title": None, "absolute_episodes": [], "type": "movie", "release_group": None},
+     "a split decimal in a movie title is joined again"),
+    (decimal_title, {"title": "Show", "episodes": [11], "season": 1}, "Show.1.11.720p", {},
+     "a dotted name's dots are separators"),
+    (six_digit_date, {"date": "2022-07-14"}, "At.Midnight.140722.720p",
+     {"date": "2014-07-22"}, "YYMMDD, not DDMMYY"),
+    (six_digit_date, {"date": "2023-05-11"}, "Show.2023.05.11", {}, "a full date stays"),
 ]
 
 
@@ -133,6 +238,24 @@ TITLES: list[Any] = [
      "[Grp][Anime Title][2019][215][AVC][GB][1080P]", {}, "a GB encoding tag is no country"),
     (country_suffix, {"title": "Movie", "_country": "US", "type": "movie", "year": 2010},
      "Movie.US.2010", {}, "a bare code on a movie is dropped as guessit does"),
+    (censored_word, {"title": "Never Trust The B", "alternative_titles": ["in Code 23"]},
+     "Never.Trust.The.B----.in.Code.23.S01E01",
+     {"title": "Never Trust The B---- in Code 23", "alternative_titles": []},
+     "a censored word joins the title"),
+    (censored_word, {"title": "The Quiet B"}, "The.Quiet.B----.S01E03",
+     {"title": "The Quiet B----"}, "a censored word closing the title"),
+    (censored_word, {"title": "Show"}, "Show - 01 -- Pilot", {}, "a double dash is no word"),
+    (number_in_parentheses, {"title": "Steps to Heaven", "year": 2011},
+     "(300).Steps.to.Heaven.(2011).720p", {"title": "(300) Steps to Heaven"},
+     "a leading count is the title's"),
+    (number_in_parentheses, {"title": "Floors of the Tower", "season": 5, "episodes": [0]},
+     "Floors of the Tower (500)",
+     {"title": "Floors of the Tower (500)", "season": None, "episodes": [], "type": "movie"},
+     "a closing count is no S05E00"),
+    (number_in_parentheses, {"title": "Movie Name", "year": 1995}, "(1995) Movie Name", {},
+     "a year in front is a year"),
+    (number_in_parentheses, {"title": "Series Title", "year": 2014, "episodes": [39]},
+     "Series Title (2014) - 39 (137)", {}, "a count after the episode is not the title's"),
 ]
 
 

@@ -8,13 +8,18 @@ Contract:
   guessit configuration in the user's home or the current directory. The
   same path and root always give the same ``Parse``.
 - guessit is the parser; jforg adds context and corrections around it:
-  ``parse_numbers`` and ``parse_titles`` correct what it reads (a year is
-  no season, a title's own numbers and parts stay in it, a country tells
-  remakes apart), and the folders fill what the name lacks. Never worse than plain guessit on
+  ``parse_prepare`` tidies a name before guessit reads it (site prefixes,
+  broadcast stamps, CJK brackets, ``S02E01v2``), ``parse_numbers`` and
+  ``parse_titles`` correct what it reads (a year is no season, a title's
+  own numbers and parts stay in it, a country tells remakes apart), and
+  the folders fill what the name lacks. Never worse than plain guessit on
   the tables in tests/data (tests/test_parse_guessit.py holds it to that).
 - A file anywhere below a ``BDMV/`` or ``VIDEO_TS/`` folder (any case) is a
   disc rip: type "movie", the title and year of the folder holding the disc
   structure, never an episode, never a part.
+- An air date with no episode number gives ``date`` and no season; with a
+  number, the number wins (season 1 when the name gives none) and the date
+  is kept.
 - The result holds plain values only: ints, sorted lists of ints, an ISO
   date, language codes from ``languages.code_of``, lists of str; never a
   babelfish object or a guessit match, so it always encodes as JSON, even
@@ -23,7 +28,8 @@ Contract:
   organise a share without naming a work (Downloads, Movies, Sci-Fi, A-Z).
 - Cost: exactly one guessit call, on the file name, for nearly every name.
   Only when the name lacks an identity a folder can give (no title, an
-  obfuscated, generic or slug one, a bare episode number) is the folder read: plainly named
+  obfuscated, generic or slug one, a bare number, a name inside a release
+  folder that says less than the folder) is the folder read: plainly named
   folders ("Contact (1997)") by a regex, release-named ones by a second
   guessit call, cached per folder, so a release or a series pays it once.
 - It parses and decides nothing else: whether a file is a sample, trailer
@@ -44,6 +50,7 @@ from guessit.api import GuessitException
 from pipeline.core.records import Parse
 from pipeline.probe.parse_fields import Fields, plain, settle
 from pipeline.probe.parse_numbers import NUMBER_RULES
+from pipeline.probe.parse_prepare import prepare
 from pipeline.probe.parse_rules import (
     clean_folder,
     is_generic_folder,
@@ -72,11 +79,19 @@ _IDENTITY: Final = ("type", "title", "year", "season", "alternative_titles")
 # "03 - Pilot.mkv", "ep07.avi": the name opens with the episode number, so
 # whatever guessit takes for a title names the episode, not the series.
 _OPENING_EPISODE: Final = re.compile(r"^(?:e|ep|episode[\s._]*)?(\d{1,4})(?!\d)", re.IGNORECASE)
+# A file name that numbers its episode itself (S01E04, 1x04, E04, ep04), so a
+# release folder's numbers never replace it.
+_OWN_EPISODE: Final = re.compile(
+    r"(?i)(?<![a-z0-9])(?:s\d{1,4}[\s._-]*e\d|\d{1,2}x\d{2,3}(?!\d)|e(?:p(?:isode)?)?[\s._-]*\d)")
 # Any folder of these names, at any depth, is a disc structure: the folder
 # holding it names the movie, and nothing below it is an episode or a part.
 _DISC_ROOTS: Final = frozenset({"bdmv", "video_ts"})
 # "flux-andor-s01e04": a scene slug, group and title run together in lower case.
 _SLUG: Final = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)+$")
+# Folder names that look like a release (tags a person naming a folder never types).
+_RELEASE_FOLDER: Final = re.compile(
+    r"(?i)(?<![a-z0-9])(?:\d{3,4}p|s\d{1,3}(?:e\d{1,4})?|web-?dl|webrip|blu-?ray|bdrip|hdtv"
+    r"|dvdrip|x26[45]|h\.?26[45]|xvid|hevc)(?![a-z0-9])")
 _EXTENSION: Final = re.compile(r"\.[A-Za-z0-9]{1,5}$")
 _RULES: Final = (*NUMBER_RULES, *TITLE_RULES)
 # "The Office (US)": a series folder that adds the country to the file's title.
@@ -126,7 +141,7 @@ def parse_video(path: str, root: str | None = None) -> Parse:
         if _lacks_identity(fields, name, parent):
             reading = _folder_reading(parent)
             if reading is not None:
-                _adopt(fields, reading, opening=_opens_with_episode(fields, name))
+                _adopt(fields, reading, name, opening=_opens_with_episode(fields, name))
                 source = "folder"
         if fields["part"] is not None:  # "... Part 2 (2011)/... Part 2.mkv"
             fields.update(title_part(fields, _EXTENSION.sub("", name), folder=parent))
@@ -160,13 +175,16 @@ def _disc_rip(folders: list[str]) -> Parse:
 
 
 def _read(text: str, *, file: bool) -> Fields:
-    """guessit's reading of one name, corrected after (the ``parse_*`` rules)."""
-    fields = plain(_guess(text))
-    body = _EXTENSION.sub("", text) if file else text
+    """guessit's reading of one name, tidied before and corrected after (``parse_*`` rules)."""
+    prepared = prepare(text)
+    fields = plain(_guess(prepared.text))
+    body = _EXTENSION.sub("", prepared.text) if file else prepared.text
     for rule in _RULES:
         changes = rule(fields, body)
         if changes:
             fields.update(changes)
+    if prepared.date is not None and fields["date"] is None:
+        fields["date"] = prepared.date
     return fields
 
 
@@ -194,8 +212,8 @@ def _below_root(path: str, root: str | None) -> tuple[list[str], str]:
 def _lacks_identity(fields: Fields, name: str, parent: str) -> bool:
     """True when the file name alone does not say which work it is, and ``parent`` may."""
     title = fields["title"]
-    if title is None or looks_obfuscated(title):
-        return True
+    if title is None or looks_obfuscated(title) or not any(c.isalpha() for c in title):
+        return True  # a hash, a random token, a bare number ("170424_26.mkv")
     if _opens_with_episode(fields, name):
         return True
     squashed = "".join(words(parent))
@@ -207,7 +225,11 @@ def _lacks_identity(fields: Fields, name: str, parent: str) -> bool:
     # A bare title inside a folder that says more with the same words:
     # "birdman.mkv" in "Birdman.2014.1080p...", "grp-heat-cd1.avi" in
     # "Heat.1995...-GRP" (words compared run together, as scene slugs write them).
-    return all(word in squashed for word in words(title))
+    if all(word in squashed for word in words(title)):
+        return True
+    # A name with no number at all inside a release folder ("abc.mkv" in
+    # "Show.S04E08.720p.WEB-DL-GRP"): the release names the work, not the file.
+    return _RELEASE_FOLDER.search(parent) is not None
 
 
 def _numbered_like(fields: Fields, stem: str, parent: str) -> None:
@@ -255,7 +277,8 @@ def _in_season_folder(fields: Fields, name: str, season: int, series: str | None
         return None
     if reading is None:
         return None
-    _adopt(fields, {"title": reading["title"], "year": reading.get("year")}, opening=opening)
+    _adopt(fields, {"title": reading["title"], "year": reading.get("year")}, name,
+           opening=opening)
     return "series folder"
 
 
@@ -276,22 +299,41 @@ def _folder_reading(folder: str) -> Fields | None:
         return {"title": plain[0], "year": plain[1]}
     reading = _read(folder, file=False)
     title = reading["title"]
-    return None if title is None or looks_obfuscated(title) else reading
+    if title is None:
+        return None
+    # "Movie.2018.DVDRip-GRP" names a work even with a generic title; a bare
+    # random token ("XxQVHK4GJMP3n2dLpmhW") names none.
+    released = reading["year"] is not None or reading["source"] or reading["release_group"]
+    return None if looks_obfuscated(title) and not (released and " " not in title
+                                                     and title.isalpha()) else reading
 
 
-def _adopt(fields: Fields, reading: Fields, *, opening: bool = False) -> None:
+def _adopt(fields: Fields, reading: Fields, name: str, *, opening: bool = False) -> None:
     """Take the identity from a folder's reading; keep the file's own details.
 
     What the file name took for a title names the episode when the name
     opens with the episode number (``opening``: "03 - Pilot.mkv"), or when
     it is an episode's and neither obfuscated, a slug, nor the folder's title.
+    Numbers: a file that does not number its episode itself (``S01E04``,
+    ``E04``) takes the numbers of a one-episode release folder, and none
+    from a movie's release folder ("123.mkv" is no S01E23 there).
     """
     title = fields["title"]
     if (title is not None and fields["episode_title"] is None and not looks_obfuscated(title)
-            and not _SLUG.match(title)
+            and any(c.isalpha() for c in title) and not _SLUG.match(title)
             and (opening or (not _same_words(title, reading["title"])
                              and (fields["type"] == "episode" or fields["episodes"])))):
         fields["episode_title"] = title
+    if not opening and _OWN_EPISODE.search(name) is None:
+        if reading.get("episodes"):
+            fields["episodes"] = []  # the release's own numbers follow below
+            fields["absolute_episodes"] = []
+            fields["season"] = None
+        elif reading.get("type") == "movie" and reading.get("season") is None and (
+                reading.get("source") or reading.get("screen_size")
+                or reading.get("release_group")):
+            fields["season"], fields["episodes"], fields["absolute_episodes"] = None, [], []
+            fields["type"] = "movie"
     for key, shared in reading.items():
         if key.startswith("_"):
             continue

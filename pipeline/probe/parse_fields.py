@@ -39,10 +39,10 @@ def settle(fields: Fields, *, in_season_folder: bool) -> None:
             fields["alternative_titles"] = [*fields["alternative_titles"], leftover]
     elif fields["type"] == "movie" and (fields["episodes"] or fields["season"] is not None):
         fields["type"] = "episode"
-    if (fields["type"] == "episode" and fields["season"] is None and not fields["date"]
-            and fields["episodes"]):
+    if fields["type"] == "episode" and fields["season"] is None and fields["episodes"]:
         # Absolute numbering (anime, "Show - 03"): Jellyfin files it in season 1,
-        # and the number itself is kept for lookups by absolute episode.
+        # and the number itself is kept for lookups by absolute episode. A
+        # number beside an air date wins over the date ("Show.E56.190121").
         fields["season"] = 1
         if not fields["absolute_episodes"]:
             fields["absolute_episodes"] = list(fields["episodes"])

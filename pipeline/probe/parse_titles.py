@@ -2,7 +2,7 @@
 
 Same shape as ``parse_numbers``: each rule is a pure function
 ``rule(fields, text) -> changes`` over guessit's reading (plain ``Parse``
-fields) and the name it read, without extension.
+fields) and the prepared name it read, without extension.
 
 - A "Part II" / "Part 2" / "Vol. 1" that belongs to the title stays in it.
   How a reader tells it from one film split over files (``-part1``): a
@@ -15,6 +15,9 @@ fields) and the name it read, without extension.
   ``CD2`` and ``Disc 1`` stay parts.
 - A series told apart by its country keeps it the way TMDB names it:
   ``The.Office.US.S01E01`` is ``The Office (US)``, ``UK`` for Britain.
+- A censored word (``The B----``) does not cut the title in two.
+- A number in parentheses that is not a year, next to the title, is part
+  of it: ``(500) Days of Summer``.
 """
 
 from __future__ import annotations
@@ -25,7 +28,8 @@ from typing import Final
 from pipeline.probe.parse_fields import Fields
 from pipeline.probe.parse_rules import words
 
-__all__ = ["TITLE_RULES", "country_suffix", "title_part"]
+__all__ = ["TITLE_RULES", "censored_word", "country_suffix", "number_in_parentheses",
+           "title_part"]
 
 _ROMAN: Final = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8,
                  "ix": 9, "x": 10}
@@ -33,6 +37,9 @@ _WORDS: Final = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 _PART: Final = re.compile(
     r"(?i)(?<![^\W_])(?P<word>part|pt|vol(?:ume)?)\.?[\s._-]*"
     r"(?P<num>\d{1,2}|x|i{1,3}|iv|vi{0,3}|ix|one|two|three|four|five|six)(?![^\W_])")
+_CENSORED: Final = re.compile(r"(?<=[^\W\d_])(-{2,})(?=[\s._]|$)")
+_LEADING_COUNT: Final = re.compile(r"^\((\d{1,4})\)[\s._]*")
+_TRAILING_COUNT: Final = re.compile(r"[\s._]*\((\d{1,4})\)$")
 
 
 def title_part(fields: Fields, text: str, folder: str | None = None) -> Fields:
@@ -119,4 +126,46 @@ def country_suffix(fields: Fields, text: str) -> Fields:
     return {"title": f"{title} ({label})"}
 
 
-TITLE_RULES: Final = (title_part, country_suffix)
+def censored_word(fields: Fields, text: str) -> Fields:
+    """``Never.Trust.The.B----.in.Code.23`` is one title, not "Never Trust The B" + "in Code 23"."""
+    title = fields["title"]
+    if title is None or "--" not in text:
+        return {}
+    match = _CENSORED.search(text)
+    if match is None or not text[:match.start()].casefold().endswith(title[-1:].casefold()):
+        return {}
+    joined = f"{title}{match.group(1)}"
+    rest = fields["alternative_titles"]
+    if rest and text[match.end():].lstrip(" ._").casefold().startswith(
+            rest[0].split()[0].casefold()):
+        return {"title": f"{joined} {rest[0]}", "alternative_titles": rest[1:]}
+    return {"title": joined}
+
+
+def number_in_parentheses(fields: Fields, text: str) -> Fields:
+    """``(500).Days.Of.Summer.(2009)``: a non-year number in parentheses by the title is its own.
+
+    guessit drops it, or at the end of a name reads ``(500)`` as S05E00.
+    """
+    title = fields["title"]
+    if title is None or "(" not in text:
+        return {}
+    leading = _LEADING_COUNT.match(text)
+    if leading and not _year_like(leading.group(1)) and leading.group(1) not in title:
+        return {"title": f"({leading.group(1)}) {title}"}
+    trailing = _TRAILING_COUNT.search(text)
+    if trailing is None or _year_like(trailing.group(1)) or trailing.group(1) in title:
+        return {}
+    number, season, episodes = int(trailing.group(1)), fields["season"], fields["episodes"]
+    split = season is not None and len(episodes) == 1 and season * 100 + episodes[0] == number
+    if not (split or not episodes) or not text[:trailing.start()].rstrip(" ._").endswith(
+            title.split()[-1]):
+        return {}
+    return {"title": f"{title} ({number})", "season": None, "episodes": [], "type": "movie"}
+
+
+def _year_like(digits: str) -> bool:
+    return len(digits) == 4 and 1878 <= int(digits) <= 2099
+
+
+TITLE_RULES: Final = (title_part, country_suffix, censored_word, number_in_parentheses)
