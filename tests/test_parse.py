@@ -15,18 +15,18 @@ import pytest
 from pipeline.core.records import Parse
 from pipeline.probe.parse import parse_video, warm
 from tests.conftest import REPO
-from tests.naming_tables import VIDEO, Example, examples, params
+from tests.naming_tables import (
+    MUSIC_BOOKS,
+    RELEASES,
+    VIDEO,
+    VIDEO_TABLES,
+    Example,
+    comparable,
+    examples,
+    params,
+)
 
-# Punctuation people write differently in the same title ("WALL·E" / "WALL-E",
-# "2001: A Space Odyssey" / "2001 A Space Odyssey"); diacritics are kept.
-_PUNCTUATION = str.maketrans("", "", ":'·-,?.")
-
-
-def comparable(title: str | None) -> str:
-    return " ".join((title or "").casefold().translate(_PUNCTUATION).split())
-
-
-EXAMPLE_ROWS = examples(VIDEO)
+EXAMPLE_ROWS = [row for table in VIDEO_TABLES for row in examples(table)]
 VIDEO_ROWS = params([row for row in EXAMPLE_ROWS if row.kind != "skip"])
 SKIP_ROWS = params([row for row in EXAMPLE_ROWS if row.kind == "skip"])
 
@@ -46,8 +46,9 @@ def assert_plain(parse: Parse) -> None:
 # --- the public table: what a Jellyfin user expects from real names --------
 
 
-def test_the_naming_table_is_present() -> None:
-    assert len(VIDEO_ROWS) >= 90, f"{VIDEO} truncated"
+def test_the_naming_tables_are_present() -> None:
+    assert len(examples(VIDEO)) >= 100, f"{VIDEO} truncated"
+    assert len(examples(RELEASES)) >= 75, f"{RELEASES} truncated"
 
 
 @pytest.mark.parametrize("row", VIDEO_ROWS)
@@ -160,6 +161,15 @@ CASES: list[Any] = [
     ("/lib/The.Daily.Show.2023.05.11.720p.mkv",
      {"type": "episode", "title": "The Daily Show", "date": "2023-05-11", "season": None,
       "episodes": []}, "a dated episode keeps its date and no season"),
+    ("/lib/Late.Night.Roundtable.E112.230914.720p.WEB.h264-GRP.mkv",
+     {"type": "episode", "date": "2023-09-14", "season": 1, "episodes": [112]},
+     "a number beside an air date wins, in season 1, and the date is kept"),
+    ("/lib/230512 Weekend Variety ep07.mp4",
+     {"title": "Weekend Variety", "date": "2023-05-12", "season": 1, "episodes": [7]},
+     "a leading broadcast stamp is the air date"),
+    ("/lib/Night.Desk.150910.720p.HDTV.x264-GRP.mkv",
+     {"type": "episode", "date": "2015-09-10", "season": None, "episodes": []},
+     "a six-digit stamp is read YYMMDD"),
     # Hand-named movies.
     ("/lib/Matrix, The (1999).mkv", {"title": "The Matrix", "year": 1999},
      "a trailing article moves to the front"),
@@ -200,6 +210,39 @@ def test_folder_context_anime_numbering_and_cleanup(path: str, expected: dict[st
     parse = parse_video(path, "/lib")
     assert {key: getattr(parse, key) for key in expected} == expected
     assert_plain(parse)
+
+
+# --- disc rips: the folder holding BDMV/ or VIDEO_TS/ names the movie ---------
+
+DISC_ROWS = [row for row in examples(MUSIC_BOOKS) if row.kind == "disc"]
+
+
+def test_the_disc_rows_are_present() -> None:
+    assert len(DISC_ROWS) >= 4, f"{MUSIC_BOOKS} truncated"
+
+
+@pytest.mark.parametrize("row", params(DISC_ROWS, {}))
+def test_a_file_in_a_disc_structure_is_the_movie_its_folder_names(row: Example) -> None:
+    parse = parse_video("/lib/" + row.relpath, "/lib")
+    assert (parse.type, comparable(parse.title), parse.year) == (
+        "movie", comparable(row.title), row.year)
+    assert (parse.season, parse.episodes, parse.part) == (None, [], None)
+    assert parse.source_of_title == "folder"
+
+
+@pytest.mark.parametrize(("path", "title", "year"), [
+    ("/lib/Heat (1995)/BDMV/BACKUP/STREAM/00003.m2ts", "Heat", 1995),
+    ("/lib/Heat (1995)/bdmv/stream/00003.M2TS", "Heat", 1995),
+    ("/lib/Heat (1995)/Disc 2/VIDEO_TS/VTS_02_3.VOB", "Heat", 1995),
+    ("/lib/Heat.1995.2160p.UHD.BluRay-GRP/BDMV/STREAM/00100.m2ts", "Heat", 1995),
+    ("/lib/Movies/VIDEO_TS/VTS_01_2.VOB", None, None),
+    ("/lib/VIDEO_TS/VTS_01_2.VOB", None, None),
+])
+def test_a_disc_structure_at_any_depth_and_in_any_case_is_one_movie(
+        path: str, title: str | None, year: int | None) -> None:
+    parse = parse_video(path, "/lib")
+    assert (parse.type, parse.title, parse.year) == ("movie", title, year)
+    assert (parse.season, parse.episodes, parse.part) == (None, [], None)
 
 
 def test_the_library_root_never_becomes_the_title() -> None:

@@ -63,10 +63,12 @@ _GENERIC_TITLES: Final = frozenset((
     "vid", "clip", "default", "index", "full", "complete", "final", "rip"))
 _HEX: Final = re.compile(r"[0-9a-f]{8,}", re.IGNORECASE)
 
-# A clean series or movie folder: "Doctor Who (2005)", "Dark [tvdbid-1234]";
-# no dots, underscores, long numbers or "S02" that would hint at a release name.
+# A clean series or movie folder: "Doctor Who (2005)", "Dark [tvdbid-1234]",
+# "E.T. the Extra-Terrestrial (1982)"; no underscores, long numbers, "S02" or
+# dots between words (dots only as a spaced title's punctuation) that would
+# hint at a release name.
 _CLEAN_FOLDER: Final = re.compile(
-    r"^(?P<title>[^.\[\](){}_]+?)\s*(?:\((?P<year>(?:19|20)\d{2})\))?\s*(?:\[[^\]]*\]\s*)*$")
+    r"^(?P<title>[^\[\](){}_]+?)\s*(?:\((?P<year>(?:19|20)\d{2})\))?\s*(?:\[[^\]]*\]\s*)*$")
 _RELEASE_HINT: Final = re.compile(r"\d{3,}|\b[Ss]\d{1,2}(?:[Ee]\d+)?\b")
 
 _DISC: Final = re.compile(r"^(?:disc|disk|cd|dvd|part|pt)[\s._-]*(\d{1,2})$", re.IGNORECASE)
@@ -123,6 +125,8 @@ def clean_folder(name: str) -> tuple[str, int | None] | None:
     match = _CLEAN_FOLDER.match(name.strip())
     if not match or _RELEASE_HINT.search(match.group("title")):
         return None
+    if "." in match.group("title") and " " not in match.group("title"):
+        return None  # "Some.Title": a release name, for guessit
     title = clean_title(match.group("title"))
     if title is None:
         return None
