@@ -145,7 +145,8 @@ def run_plan(ctx: Context, libraries: Sequence[str]) -> StageResult:
                                conflict=ctx.conflict,  # type: ignore[arg-type]
                                accept=ctx.accept)
     lines = [
-        f"plan: {stats.moves} moves, {stats.skips} skips ({stats.in_place} already in place), "
+        f"plan: {stats.moves} moves, {stats.skips} skips ({stats.in_place} already in place, "
+        f"{stats.unrecognised} Jellyfin would misread), "
         f"{stats.creates} creates, {stats.conflicts} conflicts, {stats.elapsed:.2f} s "
         f"-> {display(str(manifest))}"
     ]

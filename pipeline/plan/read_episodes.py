@@ -43,10 +43,22 @@ class _Expr(NamedTuple):
     optimistic: bool = False
     absolute: bool = True  # may read absolute (anime) numbers
     date: str | None = None  # "ymd" or "dmy"
+    # Cheap patterns the path must contain before the (backtracking) expression is
+    # tried: they change no result, only skip hopeless searches.
+    hints: tuple[re.Pattern[str], ...] = ()
+
+    def search(self, path: str) -> re.Match[str] | None:
+        if any(hint.search(path) is None for hint in self.hints):
+            return None
+        return self.pattern.search(path)
 
 
 def _x(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.I)
+
+
+_NXN: Final = (_x(r"\dx\d"),)
+_SXE: Final = (_x(r"s\d+[x.,]?e\d"),)
 
 
 _EXPRESSIONS: Final = (
@@ -56,40 +68,43 @@ _EXPRESSIONS: Final = (
     # foo.ep01, foo.EP_01
     _Expr(_x(r"[._ -]()ep_?(\d+)[^/]*$"), named=False),
     # foo.E01.
-    _Expr(_x(r"[^/]*?()\.?e(\d+)\.[^/]*$"), named=False),
+    _Expr(_x(r"[^/]*?()\.?e(\d+)\.[^/]*$"), named=False, hints=(_x(r"e\d+\."),)),
     _Expr(_x(r"(?P<y>\d{4})[._ -](?P<m>\d{2})[._ -](?P<d>\d{2})"), named=False, date="ymd"),
     _Expr(_x(r"(?P<d>\d{2})[._ -](?P<m>\d{2})[._ -](?P<y>\d{4})"), named=False, date="dmy"),
     # Series Season 1 Episode 2, Series S03 E09
     _Expr(_x(r".*/(?:(?P<series>[^/]+?)\s)?s(?:eason)?\s*(?P<season>\d+)\s+e(?:pisode)?\s*"
-             r"(?P<ep>\d+).*$"), named=True),
+             r"(?P<ep>\d+).*$"), named=True, hints=(_x(r"s(?:eason)?\s*\d+\s+e"),)),
     # Foo Bar 889
     _Expr(_x(r".*/(?!episode)(?P<series>[\w\s]+?)\s(?P<ep>\d{1,4})(?:-(?P<end>\d{2,4}))*"
              r"[^/x]*$"), named=True),
     _Expr(_x(r"[/._ \[(-](\d+)x(\d+(?:(?:[a-i]|\.[1-9])(?!\d))?)[^/]*$"), named=False),
     # [Group] Foo - 12 [1080p]
     _Expr(_x(r".*/?.*?(?:\[.*?\])+.*?(?P<series>[-\w\s]+?)[\s_]*-[\s_]*(?P<ep>\d+).*$"),
-          named=True),
+          named=True, hints=(_x(r"\["), _x(r"-[\s_]*\d"))),
     # name_102, name.2017.04.20 (season 1 episode 2 of a number run)
     _Expr(_x(r"[/._ -](?P<series>(?!\d+\d\d)[^/_]*)[/._ -](?P<season>\d+)"
              r"(?P<ep>\d\d(?:(?:[a-i]|\.[1-9])(?!\d))?)[._ -][^/]*$"),
-          named=True, optimistic=True, absolute=False),
+          named=True, optimistic=True, absolute=False, hints=(_x(r"\d{3}"),)),
     _Expr(_x(r"[/._ -]p(?:ar)?t[_. -]()([ivx]+|\d+)[._ -][^/]*$"), named=False),
     # Episode 16, Episode 16 - Title
     _Expr(_x(r"episode (?P<ep>\d+)(?:-(?P<end>\d+))?[^/]*$"), named=True),
-    _Expr(_x(r".*/s?(?P<season>\d+)x(?P<ep>\d+)[^/]*$"), named=True),
-    _Expr(_x(r".*/s(?P<season>\d+)[x,]?e(?P<ep>\d+)[^/]*$"), named=True),
+    _Expr(_x(r".*/s?(?P<season>\d+)x(?P<ep>\d+)[^/]*$"), named=True, hints=_NXN),
+    _Expr(_x(r".*/s(?P<season>\d+)[x,]?e(?P<ep>\d+)[^/]*$"), named=True, hints=_SXE),
     _Expr(_x(r".*/(?P<series>(?:(?!s?\d{1,4}x\d{1,3})[^/])*)?s?(?P<season>\d{1,4})x(?P<ep>\d+)"
-             r"[^/]*$"), named=True),
-    _Expr(_x(r".*/(?P<series>[^/]*)s(?P<season>\d{1,4})[x.]?e(?P<ep>\d+)[^/]*$"), named=True),
+             r"[^/]*$"), named=True, hints=_NXN),
+    _Expr(_x(r".*/(?P<series>[^/]*)s(?P<season>\d{1,4})[x.]?e(?P<ep>\d+)[^/]*$"), named=True,
+          hints=_SXE),
     # 01.avi, 02-04.avi
-    _Expr(_x(r".*/(?P<ep>\d+)(?:-(?P<end>\d+))*\.\w+$"), named=True, optimistic=True),
+    _Expr(_x(r".*/(?P<ep>\d+)(?:-(?P<end>\d+))*\.\w+$"), named=True, optimistic=True,
+          hints=(_x(r"/\d"),)),
     # 1-12 episode title
     _Expr(_x(r"(\d+)-(\d+)"), named=False),
     # 01 - blah.avi, 01-blah.avi
     _Expr(_x(r".*/(?P<ep>\d{1,3})(?:-(?P<end>\d{2,3}))*\s?-\s?[^/]*$"), named=True,
           optimistic=True),
     # 01.blah.avi
-    _Expr(_x(r".*/(?P<ep>\d{1,3})(?:-(?P<end>\d{2,3}))*\.[^/]+$"), named=True, optimistic=True),
+    _Expr(_x(r".*/(?P<ep>\d{1,3})(?:-(?P<end>\d{2,3}))*\.[^/]+$"), named=True, optimistic=True,
+          hints=(_x(r"/\d"),)),
     # blah - 01.avi, blah 2 - 01 - blah.avi
     _Expr(_x(r".*/[^/]* - (?P<ep>\d{1,3})(?:-(?P<end>\d{2,3}))*[^/]*$"), named=True,
           optimistic=True),
@@ -98,7 +113,7 @@ _EXPRESSIONS: Final = (
           optimistic=True),
     # [Group][Series Name][21][1080p]
     _Expr(_x(r"(?:\[[^\]]+\]\s*)?(?P<series>\[[^\]]+\]|[^\[\]]+)\s*\[(?P<ep>\d+)\]"),
-          named=True),
+          named=True, hints=(_x(r"\[\d+\]"),)),
 )
 
 _RANGE: Final = (
@@ -109,11 +124,14 @@ _RANGE: Final = (
 )
 # "2x03 - 2x04", "S01E01-E02", "s01e01-e04": the last episode of a multi-episode file.
 _MULTI: Final = tuple(
-    [_x(rf".*/s?(?P<season>\d{{1,4}})x(?P<ep>\d{{1,3}})(?:{r})+[^/]*$") for r in _RANGE]
-    + [_x(rf".*/(?P<series>(?:(?!s?\d{{1,4}}x\d{{1,3}})[^/])*)?s?(?P<season>\d{{1,4}})x"
-          rf"(?P<ep>\d{{1,3}})(?:{r})+[^/]*$") for r in _RANGE]
-    + [_x(rf".*/(?P<series>[^/]*)s(?P<season>\d{{1,4}})[x.]?e(?P<ep>\d{{1,3}})(?:{r})+[^/]*$")
-       for r in _RANGE[2:]])
+    [_Expr(_x(rf".*/s?(?P<season>\d{{1,4}})x(?P<ep>\d{{1,3}})(?:{r})+[^/]*$"), True,
+           hints=_NXN) for r in _RANGE]
+    + [_Expr(_x(rf".*/(?P<series>(?:(?!s?\d{{1,4}}x\d{{1,3}})[^/])*)?s?(?P<season>\d{{1,4}})x"
+                rf"(?P<ep>\d{{1,3}})(?:{r})+[^/]*$"), True, hints=_NXN) for r in _RANGE]
+    + [_Expr(_x(rf".*/(?P<series>[^/]*)s(?P<season>\d{{1,4}})[x.]?e(?P<ep>\d{{1,3}})(?:{r})+"
+                r"[^/]*$"), True, hints=_SXE) for r in _RANGE[2:]])
+# What must follow an episode number for a file to name a last episode too.
+_RANGE_AFTER: Final = _x(r"(?:(?:-| - )?[xe]\d|-x?e?\d|(?:-| - )\d)")
 
 _ROMAN: Final = {"i": 1, "v": 5, "x": 10}
 
@@ -153,29 +171,33 @@ def _date(match: re.Match[str]) -> str | None:
     return day.isoformat()
 
 
-def _read(path: str, expr: _Expr) -> EpisodeReading | None:
-    match = expr.pattern.search(path)
+def _read(path: str, expr: _Expr) -> tuple[EpisodeReading, str] | None:
+    """The reading of one expression, and the text after its episode number."""
+    match = expr.search(path)
     if match is None:
         return None
     if expr.date is not None:
         day = _date(match)
         if day is None:
             return None
-        return EpisodeReading(path[:match.start()].rsplit("/", 1)[-1], None, None, None, day)
+        series = path[:match.start()].rsplit("/", 1)[-1]
+        return EpisodeReading(series, None, None, None, day), ""
     if expr.named:
         groups = match.groupdict()
         season = _number(groups.get("season"))
         episode = _number(groups.get("ep"))
         ending = _ending(match, path)
         series = groups.get("series") or ""
+        after = path[match.end("ep"):] if groups.get("ep") is not None else ""
     else:
         season, episode, ending, series = _number(match.group(1)), _number(match.group(2)), \
             None, ""
+        after = path[match.end(2):]
     if episode is None:
         return None
     if season is not None and (200 <= season < 1928 or season > 2500):
         return None  # "1920x1080" is a resolution, not season 1920
-    return EpisodeReading(series, season, episode, ending, None)
+    return EpisodeReading(series, season, episode, ending, None), after
 
 
 def _tidy_series(name: str) -> str:
@@ -190,31 +212,32 @@ def read_episode_path(path: str, *, optimistic: bool = True,
     numbers, as Jellyfin does for series flagged so; None when nothing reads.
     """
     path = "/" + path.lstrip("/")
-    found: EpisodeReading | None = None
+    read: tuple[EpisodeReading, str] | None = None
     for expr in _EXPRESSIONS:
         if (expr.optimistic and not optimistic) or (absolute and not expr.absolute):
             continue
-        found = _read(path, expr)
-        if found is not None:
+        read = _read(path, expr)
+        if read is not None:
             break
-    if found is None:
+    if read is None:
         return None
+    found, after = read
     series, ending = found.series, found.ending
-    if ending is None or not series:
-        # Other readings may still say the last episode, or the series' name.
-        extra: list[re.Pattern[str]] = list(_MULTI)
+    # Other readings may still say the series' name, or the last episode; the
+    # multi-episode ones only when something after the episode number could.
+    extra: list[_Expr] = [e for e in _EXPRESSIONS if e.named] if not series else []
+    if ending is None and found.episode is not None and _RANGE_AFTER.match(after):
+        extra += _MULTI
+    for expr in extra:
+        match = expr.search(path)
+        if match is None or match.groupdict().get("ep") is None:
+            continue
         if not series:
-            extra = [e.pattern for e in _EXPRESSIONS if e.named] + extra
-        for pattern in extra:
-            match = pattern.search(path)
-            if match is None or match.groupdict().get("ep") is None:
-                continue
-            if not series:
-                series = match.groupdict().get("series") or ""
-            if ending is None and found.episode is not None:
-                ending = _ending(match, path)
-            if series and (found.episode is None or ending is not None):
-                break
+            series = match.groupdict().get("series") or ""
+        if ending is None and found.episode is not None:
+            ending = _ending(match, path)
+        if series and (found.episode is None or ending is not None):
+            break
     return found._replace(series=_tidy_series(series), ending=ending)
 
 

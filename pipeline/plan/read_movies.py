@@ -15,7 +15,9 @@ What they encode, and the traps for a name jforg writes:
   it as the year. Years outside 1900-2099 are never read.
 - Clean-up then cuts the name at the first release token that stands
   between separators (``German``, ``Pal``, ``Proper``, ``DC``, ``1080p``,
-  any ``[...]``): ``The German Doctor`` is read as ``The``.
+  any ``[...]``): ``The German Doctor`` is read as ``The``; it also drops a
+  leading ``[...]``, a trailing `` - 2`` and a trailing ``trailer``/``sample``
+  word (``Blood Sample`` is read as ``Blood``).
 - A file is a version of its folder's movie when its stem starts with the
   folder name and what follows starts with ``-``, ``_``, ``.`` or ``[``;
   a part when the stem ends in ``cd|dvd|part|pt|disc|disk`` + a number or
@@ -75,6 +77,8 @@ _CLEANERS: Final = (
     re.compile(r"^\s*(?P<c>.+?)\WE\d+[-~]E?\d+(?:\W|$)", re.I | re.S),
     re.compile(r"^\s*\[[^\]]+\](?!\.\w+$)\s*(?P<c>.+)", re.S),
     re.compile(r"^\s*(?P<c>.+?)\s+-\s+\d+\s*$", re.S),
+    re.compile(r"^\s*(?P<c>.+?)(?:[-._ ](?:trailer|sample)|-(?:scene|clip|behindthescenes|deleted|"
+               r"deletedscene|featurette|short|interview|other|extra))$", re.I | re.S),
 )
 
 _PART: Final = re.compile(

@@ -202,21 +202,17 @@ def _series_extra(series: str, extra: str) -> Identity:
 
 def _music(parts: list[str]) -> Identity:
     folders = parts[:-1]
-    stem = os.path.splitext(parts[-1])[0]
-    track = track_name(stem)
-    disc = None
-    problem = None
+    track = track_name(os.path.splitext(parts[-1])[0])
+    disc = problem = None
     if folders and (number := disc_of_folder(folders[-1])) is not None:
         disc = number
+        if len(folders) < 3:
+            # Jellyfin takes a disc folder's parent for the album: here, the artist.
+            above = f" of {folders[-2]!r}" if len(folders) == 2 else ""
+            problem = f"the album folder {folders[-1]!r} reads as a disc{above}"
         folders = folders[:-1]
-    album = year = artist = None
-    if folders:
-        album, year = strip_year(folders[-1])
-        if disc is None and len(folders) >= 2 and disc_of_folder(folders[-1]) is not None:
-            problem = (f"the album folder {folders[-1]!r} reads as a disc of "
-                       f"{folders[-2]!r}")
-    if len(folders) >= 2:
-        artist = folders[-2]
+    album, year = strip_year(folders[-1]) if folders else (None, None)
+    artist = folders[-2] if len(folders) >= 2 else None
     return Identity("music", title=track.title, year=year, artist=artist, album=album,
                     disc=disc, track=track.track, problem=problem)
 
