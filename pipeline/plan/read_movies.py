@@ -39,6 +39,7 @@ __all__ = [
     "extra_of_folder",
     "extra_type",
     "parse_name",
+    "part_label",
     "part_of",
     "provider_ids",
     "version_of",
@@ -84,6 +85,9 @@ _CLEANERS: Final = (
 _PART: Final = re.compile(
     r"^(?P<name>.*?)(?:(?<=[\])}])|[ _.\-]+)[(\[]?(?:cd|dvd|part|pt|dis[ck])[ _.\-]*"
     r"(?P<n>\d+|[a-d])[)\]]?$", re.I | re.S)
+
+_PART_LABEL: Final = re.compile(r"[(\[]?(?:cd|dvd|part|pt|dis[ck])[ _.\-]*(?P<n>\d+|[a-d])[)\]]?",
+                                re.I)
 
 _ID_TAG: Final = re.compile(
     r"[\[{(](?P<key>tmdbid|imdbid|tvdbid|tmdb|imdb|tvdb)[-=](?P<value>[^\]})]+)[\]})]", re.I)
@@ -171,6 +175,15 @@ def part_of(stem: str) -> Part | None:
     raw = match.group("n")
     number = int(raw) if raw.isdigit() else ord(raw.lower()) - ord("a") + 1
     return Part(match.group("name"), number)
+
+
+def part_label(label: str) -> int | None:
+    """The part number when a version label is only a part (``part2``, ``cd 1``)."""
+    match = _PART_LABEL.fullmatch(label.strip())
+    if match is None:
+        return None
+    raw = match.group("n")
+    return int(raw) if raw.isdigit() else ord(raw.lower()) - ord("a") + 1
 
 
 def version_of(stem: str, folder: str) -> str | None:

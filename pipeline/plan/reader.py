@@ -41,6 +41,7 @@ from pipeline.plan.read_movies import (
     extra_of_file,
     extra_of_folder,
     parse_name,
+    part_label,
     part_of,
     provider_ids,
     version_of,
@@ -150,8 +151,8 @@ def _movie(parts: list[str]) -> Identity:
     title, year, ids = _folder(folder)
     version = version_of(stem, folder)
     number = None
-    if part is not None and part.name.rstrip(" _.-") == folder:
-        number, version = part.number, ""
+    if version and (only := part_label(version)) is not None:
+        number, version = only, ""  # "Title (Year)-part2": a part of the folder's movie
     elif version is not None and part is not None:
         number = part.number  # "Title (Year) - 2160p part1": a stacked version
     return Identity("movie", title=title, year=year, ids=dict(ids), version=version or None,
@@ -245,16 +246,27 @@ def _audiobook(parts: list[str]) -> Identity:
     return Identity("audiobook", title=title, year=year, author=folders[-2])
 
 
+# What names.defuse writes for what Jellyfin would read as an episode: the same title.
+_UNDEFUSE: Final = str.maketrans({"\u00d7": "x", "\u00b7": "", "\u2013": "-"})
+
+
+def _title_keys(text: str) -> tuple[str, str]:
+    text = text.translate(_UNDEFUSE)
+    spaced = "".join(c if c.isalnum() else " " for c in fold(text.replace("-", " ")
+                                                                 .replace(".", " ")
+                                                                 .replace("_", " ")))
+    return fold(text), " ".join(spaced.split())
+
+
 def same_title(planned: str, read_back: str | None) -> bool:
-    """Titles equal when folded (case, accents' composition, punctuation); dots and
-    underscores count as spaces on both sides, as Jellyfin shows dotted names."""
+    """Titles equal when folded (case, composition, punctuation), read either with
+    punctuation dropped or as a space (Jellyfin shows dotted names with spaces), and
+    with jforg's defused marks (multiplication sign, middle dot, en dash: see
+    ``names.defuse``) read as the characters they stand for."""
     if read_back is None:
         return False
-    if fold(planned) == fold(read_back):
-        return True
-    def spaced(text: str) -> str:
-        return fold(text.replace(".", " ").replace("_", " "))
-    return spaced(planned) == spaced(read_back)
+    mine, theirs = _title_keys(planned), _title_keys(read_back)
+    return mine[0] == theirs[0] or mine[1] == theirs[1]
 
 
 _READ_KIND: Final = {"movie": "movie", "episode": "episode", "extra": "extra", "music": "music",
