@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from functools import lru_cache
 from typing import Final, NamedTuple
 
 __all__ = [
@@ -265,6 +266,7 @@ def is_season_folder(name: str) -> bool:
     return found is not None and found[1]
 
 
+@lru_cache(maxsize=1024)  # a library has few distinct season folder names
 def _season(name: str) -> tuple[int, bool] | None:
     text = name.strip()
     if text.casefold() in _SPECIALS:

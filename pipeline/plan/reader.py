@@ -250,6 +250,7 @@ def _audiobook(parts: list[str]) -> Identity:
 _UNDEFUSE: Final = str.maketrans({"\u00d7": "x", "\u00b7": "", "\u2013": "-"})
 
 
+@lru_cache(maxsize=8192)  # titles repeat: every episode of a series, every version
 def _title_keys(text: str) -> tuple[str, str]:
     text = text.translate(_UNDEFUSE)
     spaced = "".join(c if c.isalnum() else " " for c in fold(text.replace("-", " ")
@@ -265,6 +266,8 @@ def same_title(planned: str, read_back: str | None) -> bool:
     ``names.defuse``) read as the characters they stand for."""
     if read_back is None:
         return False
+    if planned == read_back:
+        return True
     mine, theirs = _title_keys(planned), _title_keys(read_back)
     return mine[0] == theirs[0] or mine[1] == theirs[1]
 
