@@ -33,6 +33,12 @@ READS: list[tuple[str, str, dict[str, Any]]] = [
     ("The Departed (2006)/BDMV/STREAM/00000.m2ts", "movies",
      {"kind": "movie", "title": "The Departed", "year": 2006}),
     ("Titanic (1997)/VIDEO_TS/VTS_01_1.VOB", "movies", {"kind": "movie", "title": "Titanic"}),
+    ("Titanic (1997)/Disc 2/VIDEO_TS/VTS_01_1.VOB", "movies",
+     {"kind": "movie", "title": "Titanic", "year": 1997}),
+    ("Titanic (1997) Disc 2/VIDEO_TS/VTS_01_1.VOB", "movies",
+     {"title": "Titanic", "year": 1997, "part": 2}),
+    ("BDMV/STREAM/00000.m2ts", "movies",
+     {"kind": "movie", "problem": "a disc structure with no movie folder above it"}),
     ("Heat (1995).mkv", "movies", {"kind": "movie", "title": "Heat", "year": 1995}),
     ("Lost (2004)/Season 01/Lost (2004) S01E01-E02 - Pilot.mkv", "shows",
      {"kind": "episode", "title": "Lost", "year": 2004, "season": 1, "episodes": [1, 2]}),
@@ -56,6 +62,8 @@ READS: list[tuple[str, str, dict[str, Any]]] = [
     ("Author/Title (2000)/CD 01/01 - Chapter.mp3", "audiobooks",
      {"kind": "audiobook", "author": "Author", "title": "Title", "year": 2000}),
     ("Author/Title.m4b", "audiobooks", {"title": "Title", "author": "Author"}),
+    ("Author/Title (2007)/Part01/Title - Part 1.m4b", "audiobooks",
+     {"title": "Title", "year": 2007}),
 ]
 
 

@@ -23,6 +23,7 @@ __all__ = [
     "audiobook_name",
     "book_name",
     "disc_of_folder",
+    "is_part_folder",
     "strip_year",
     "track_name",
 ]
@@ -146,6 +147,11 @@ _CHAPTER_RULES: Final = (
     re.compile(r"dis[ck][\s_-]?(?P<chapter>\d+)", re.I),
 )
 _PART_FOLDER: Final = re.compile(r"^\s*p(?:ar)?t[\s_-]?(?P<part>\d+)\s*$", re.I)
+
+
+def is_part_folder(name: str) -> bool:
+    """``Part 2``, ``pt03``: a level that splits one book, not a book of its own."""
+    return _PART_FOLDER.match(name) is not None
 
 
 def audiobook_chapter(stem: str, folder: str | None = None) -> Chapter:

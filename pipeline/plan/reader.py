@@ -50,6 +50,7 @@ from pipeline.plan.read_music_books import (
     audiobook_name,
     book_name,
     disc_of_folder,
+    is_part_folder,
     strip_year,
     track_name,
 )
@@ -126,10 +127,7 @@ def _movie(parts: list[str]) -> Identity:
     folders, name = parts[:-1], parts[-1]
     for i, folder in enumerate(folders):
         if folder.casefold() in _DISC_ROOTS:
-            if i == 0:
-                return Identity("movie", problem="a disc structure with no movie folder above it")
-            title, year, ids = _folder(folders[i - 1])
-            return Identity("movie", title=title, year=year, ids=dict(ids), grouped=True)
+            return _disc_rip(folders[:i])
     for i, folder in enumerate(folders):
         extra = extra_of_folder(folder)
         if extra is not None:
@@ -157,6 +155,20 @@ def _movie(parts: list[str]) -> Identity:
         number = part.number  # "Title (Year) - 2160p part1": a stacked version
     return Identity("movie", title=title, year=year, ids=dict(ids), version=version or None,
                     part=number, grouped=version is not None)
+
+
+def _disc_rip(above: list[str]) -> Identity:
+    """A BDMV / VIDEO_TS structure is its movie folder's; ``Disc 2`` (or ``Title (Year)
+    Disc 2``) between them is one disc of a set, so the movie is the folder above."""
+    if above and disc_of_folder(above[-1]) is not None:
+        above = above[:-1]
+    if not above:
+        return Identity("movie", problem="a disc structure with no movie folder above it")
+    name = above[-1]
+    part = part_of(name)
+    title, year, ids = _folder(part.name if part is not None else name)
+    return Identity("movie", title=title, year=year, ids=dict(ids), grouped=True,
+                    part=part.number if part is not None else None)
 
 
 def _episode(parts: list[str]) -> Identity:
@@ -240,7 +252,7 @@ def _audiobook(parts: list[str]) -> Identity:
                         author=folders[0] if folders else None)
     # Disc and part levels below the book ("CD 01", "Part 2") are not the book.
     while len(folders) > 2 and (disc_of_folder(folders[-1]) is not None
-                                or folders[-1].strip().casefold().startswith("part ")):
+                                or is_part_folder(folders[-1])):
         folders = folders[:-1]
     title, year = audiobook_name(folders[-1])
     return Identity("audiobook", title=title, year=year, author=folders[-2])
