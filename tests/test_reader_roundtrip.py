@@ -10,15 +10,20 @@ those are read back as mismatches, which ``test_reader`` checks by example.
 from __future__ import annotations
 
 import re
+import tempfile
 import unicodedata
+from pathlib import Path
 
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from pipeline.plan import layout
 from pipeline.plan.names import DEFAULT_REPLACE_CHARS, clean
 from pipeline.plan.reader import mismatch, read, same_title
 
+# Hypothesis keeps a cache of constants; not in the checkout (a test run leaves nothing).
+set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "jforg-hypothesis")
 SETTINGS = settings(max_examples=300, deadline=None, database=None, derandomize=True,
                     suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow])
 
