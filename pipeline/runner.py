@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from pipeline.organize.stage import OrganizeOptions
 
 __all__ = ["STAGES", "Context", "StageResult", "run_enrich", "run_pipeline", "run_probe",
-           "run_report", "run_scan"]
+           "run_report", "run_scan", "run_verify", "write_naming_issues"]
 
 
 class Context(msgspec.Struct, frozen=True):
@@ -140,6 +140,54 @@ def run_enrich(ctx: Context, libraries: Sequence[str]) -> StageResult:
     return StageResult("enrich", manifest, lines, 0)
 
 
+def write_naming_issues(work: Path, roots: Sequence[str]) -> tuple[Path, list[tuple[str, int]]]:
+    """Verify ``roots`` and write ``work/verify.json`` (the report's naming issues):
+    per rule its count and first files, tied to the scan it was made beside."""
+    import datetime as _dt
+    import os
+
+    from pipeline import __version__
+    from pipeline.core.manifest import file_sha256, write_file_atomic
+    from pipeline.plan.verify import ByRule, verify_into
+    from pipeline.report.model import (
+        NAMING_FILES_CAP,
+        VERIFY_SCHEMA,
+        NamingIssue,
+        NamingIssues,
+        NamingRule,
+    )
+
+    found = ByRule(NAMING_FILES_CAP)
+    absolute = sorted({os.path.abspath(root) for root in roots})
+    for root in absolute:
+        verify_into(root, found)
+    groups = found.groups()
+    inputs = {"scan.jsonl": file_sha256(work / "scan.jsonl")} \
+        if (work / "scan.jsonl").exists() else {}
+    document = NamingIssues(
+        VERIFY_SCHEMA, _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"), __version__,
+        inputs, absolute,
+        [NamingRule(rule, count, [NamingIssue(v.path, v.message, v.fix) for v in first])
+         for rule, count, first in groups])
+    path = work / "verify.json"
+    write_file_atomic(path, msgspec.json.encode(document) + b"\n")
+    return path, [(rule, count) for rule, count, _ in groups]
+
+
+def run_verify(ctx: Context, libraries: Sequence[str]) -> StageResult:
+    """Naming issues of the libraries as they are, for the report (never a failure)."""
+    import time
+
+    start = time.monotonic()
+    path, counts = write_naming_issues(ctx.work, libraries)
+    total = sum(n for _, n in counts)
+    rules = ", ".join(f"{rule} {n:,}" for rule, n in counts[:4])
+    more = f", {len(counts) - 4} more rules" if len(counts) > 4 else ""
+    return StageResult("verify", path, [
+        f"verify: {total:,} naming issues ({rules or 'none'}{more}), "
+        f"{time.monotonic() - start:.2f} s -> {display(str(path))}"], 0)
+
+
 def run_plan(ctx: Context, libraries: Sequence[str]) -> StageResult:
     from pipeline.core.errors import UsageError
     from pipeline.plan import stage as plan
@@ -150,7 +198,8 @@ def run_plan(ctx: Context, libraries: Sequence[str]) -> StageResult:
                                conflict=ctx.conflict,  # type: ignore[arg-type]
                                accept=ctx.accept)
     lines = [
-        f"plan: {stats.moves} moves, {stats.skips} skips ({stats.in_place} already in place), "
+        f"plan: {stats.moves} moves, {stats.skips} skips ({stats.in_place} already in place, "
+        f"{stats.unrecognised} Jellyfin would misread), "
         f"{stats.creates} creates, {stats.conflicts} conflicts, {stats.elapsed:.2f} s "
         f"-> {display(str(manifest))}"
     ]
@@ -257,6 +306,7 @@ STAGES: list[tuple[str, Callable[[Context, Sequence[str]], StageResult]]] = [
     ("scan", run_scan),
     ("probe", run_probe),
     ("enrich", run_enrich),
+    ("verify", run_verify),
     ("report", run_report),
 ]
 

@@ -30,8 +30,11 @@ def _settings() -> Settings:
 
 
 def _pipeline(work: Path, library: Path) -> Report:
+    from pipeline.runner import write_naming_issues
+
     scan.run(work, [str(library)], _settings().scan)
     probe.run(work, _settings())
+    write_naming_issues(work, [str(library)])  # what `jforg run` does before the report
     built, _, _ = report.run(work)
     return built
 

@@ -26,6 +26,7 @@ from pipeline.report.model import (
     Identification,
     MissingEpisodes,
     NamingIssue,
+    NamingRule,
     PlanSummary,
     Report,
     ReviewItem,
@@ -114,8 +115,14 @@ def full_report() -> Report:
                            "/lib/Movies/Spirited Away (2001)/Spirited Away (2001).mkv"],
                           [f"/media/Movies/{DUP_NAME}",
                            "/lib/Movies/The Matrix (1999)/The Matrix (1999).mkv"]]),
-        naming_issues=[NamingIssue("/media/Music/AC:DC/Back In Black/01.flac", "unsafe-char",
-                                   "':' is not allowed on SMB shares")],
+        naming_issues=[NamingRule("reserved-character", 1_300, [
+            NamingIssue("/media/Music/AC:DC/Back In Black/01.flac",
+                        "':' is not allowed on SMB shares", "rename to AC - DC")]),
+            NamingRule("movie-without-year", 2, [
+                NamingIssue("/media/Movies/Heat", "the movie folder's name has no (YYYY)",
+                            "rename to Heat (1995)"),
+                NamingIssue("/media/Movies/Alien", "the movie folder's name has no (YYYY)",
+                            "rename to Alien (YYYY)")])],
         enriched=False,
         truncated={"unidentified": 37, "extras": 5},
     )
@@ -156,7 +163,7 @@ def hostile_report() -> Report:
     report.extras = [ExtraFile(EVIL, EVIL_PATH, EVIL)]
     report.extras_by_role = {EVIL: 1}
     report.plan = PlanSummary(1, 1, 0, {EVIL: 1}, [[EVIL_PATH, EVIL_PATH]])
-    report.naming_issues = [NamingIssue(EVIL_PATH, EVIL, EVIL)]
+    report.naming_issues = [NamingRule(EVIL, 1, [NamingIssue(EVIL_PATH, EVIL, EVIL)])]
     report.truncated = {EVIL: 3}
     return report
 
@@ -457,3 +464,14 @@ def test_a_desktop_screenshot_is_written(open_report: Callable[..., Opened]) -> 
     shot = ARTIFACTS / "report-test.png"
     o.page.screenshot(path=str(shot), full_page=True)
     assert _is_png(shot)
+
+
+def test_naming_issues_are_grouped_by_rule_with_a_count_and_the_first_files() -> None:
+    page = render_html(full_report())
+    text = " ".join(_Doc(page).text)
+    for expected in ("reserved-character", "1,300", "':' is not allowed on SMB shares",
+                     "rename to AC - DC", "… and 1,299 more", "movie-without-year",
+                     "rename to Heat (1995)"):
+        assert expected in text, expected
+    assert text.index("reserved-character") < text.index("movie-without-year")
+    assert '<a href="#naming">Naming issues <span class="n">1,302</span>' in page

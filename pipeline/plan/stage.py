@@ -15,6 +15,12 @@ taken (to catch two sources aimed at one place):
 Each media file's place comes from ``decide`` (pure, per record; names from
 ``layout``); identity from the probe's parse, tags and book metadata, or from
 enrich's match when it is accepted.
+
+Every media destination is then read back as Jellyfin would read it
+(``reader``): a name Jellyfin would take for another title, year, season or
+episode, or for an extra, is not moved — the entry is a skip with reason
+``would not be recognised by Jellyfin: …``, counted in ``PlanStats.unrecognised``
+— and its sidecars stay where they are with it.
 """
 
 from __future__ import annotations
@@ -42,6 +48,7 @@ from pipeline.core.records import (
 from pipeline.core.settings import Settings
 from pipeline.plan import layout, names
 from pipeline.plan.decide import Decision, FirstPass, PlanInputs, decide
+from pipeline.plan.reader import Kind, mismatch, read
 
 __all__ = ["MANIFEST", "PlanStats", "run"]
 
@@ -54,6 +61,7 @@ class PlanStats(msgspec.Struct):
     creates: int = 0
     conflicts: int = 0
     in_place: int = 0
+    unrecognised: int = 0  # destinations Jellyfin would read as something else
     skip_reasons: dict[str, int] = msgspec.field(default_factory=dict)
     elapsed: float = 0.0
 
@@ -79,10 +87,23 @@ class _Planner:
         self.stats = PlanStats()
         self.failures: list[str] = []
 
+    def kind_root(self, decision: Decision) -> str:
+        assert decision.root is not None
+        return os.path.join(self.dest, getattr(self.settings.naming.roots, decision.root))
+
     def absolute(self, decision: Decision) -> str:
+        assert decision.rel is not None
+        return names.join_under(self.kind_root(decision), decision.rel)
+
+    def misread(self, decision: Decision, target: str | None = None) -> str | None:
+        """Why Jellyfin would not read ``target`` (default: the decided place) back as
+        the identity it was named from; None when it would."""
         assert decision.root is not None and decision.rel is not None
-        kind_root = getattr(self.settings.naming.roots, decision.root)
-        return names.join_under(os.path.join(self.dest, kind_root), decision.rel)
+        rel = decision.rel if target is None else os.path.relpath(target,
+                                                                   self.kind_root(decision))
+        kind: Kind = decision.root  # type: ignore[assignment]
+        return mismatch(decision.kind, decision.title, decision.year, decision.season,
+                        decision.episodes, read(rel, kind))
 
     def entries(self, record: ProbeRecord) -> list[PlanEntry]:
         decision = decide(record, self.settings, self.inputs)
@@ -153,6 +174,9 @@ class _Planner:
     def _move(self, source: str, kind: PlanKind, target: str,
               decision: Decision | None) -> PlanEntry:
         source_os = from_wire(source)
+        if decision is not None and (why := self.misread(decision)) is not None:
+            self.stats.unrecognised += 1
+            return self._skip(source, kind, f"would not be recognised by Jellyfin: {why}")
         if target == source_os:
             self.stats.in_place += 1
             self.taken[target] = source_os
@@ -169,6 +193,9 @@ class _Planner:
             if self.policy == "skip":
                 return self._skip(source, kind, why)
             target = self._free_name(target)
+            if decision is not None and (why := self.misread(decision, target)) is not None:
+                self.stats.unrecognised += 1
+                return self._skip(source, kind, f"would not be recognised by Jellyfin: {why}")
         self.taken[target] = source_os
         self.stats.moves += 1
         if decision is None:
@@ -234,8 +261,9 @@ def run(work: Path, dest: str, settings: Settings, *,
                 not in owners:
             continue
         decision = decide(record, settings, inputs)
-        if decision is None or decision.rel is None or decision.kind == "extra":
-            continue
+        if decision is None or decision.rel is None or decision.kind == "extra" \
+                or planner.misread(decision) is not None:
+            continue  # a file that stays stays with its sidecars
         target = planner.absolute(decision)
         if record.path in owners:
             planner.owner_dest[record.path] = target

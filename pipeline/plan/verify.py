@@ -30,10 +30,12 @@ import re
 from typing import Final, Literal, NamedTuple
 
 from pipeline.core.paths import sort_key
+from pipeline.plan.read_episodes import season_of_folder
 from pipeline.plan.violations import (
     EPISODE_CODE,
     RULES,
     Role,
+    Sink,
     Violation,
     check_files,
     classify,
@@ -46,9 +48,9 @@ from pipeline.plan.violations import (
     versions,
     violation,
 )
-from pipeline.probe.parse_rules import season_of_folder
 
-__all__ = ["RULES", "Violation", "format_text", "to_json", "verify"]
+__all__ = ["RULES", "ByRule", "Sink", "Violation", "format_text", "to_json", "verify",
+           "verify_into"]
 
 Kind = Literal["movies", "shows", "music", "books"]
 
@@ -84,10 +86,41 @@ class _Listing(NamedTuple):
     files: list[os.DirEntry[str]]
 
 
+class ByRule:
+    """A sink that counts violations per rule and keeps only the first ``cap`` of each
+    (in path order), so a library with a million broken names costs a few counters."""
+
+    def __init__(self, cap: int) -> None:
+        self.cap = cap
+        self.counts: dict[str, int] = {}
+        self.first: dict[str, list[Violation]] = {}
+
+    def append(self, item: Violation, /) -> None:
+        self.counts[item.rule] = self.counts.get(item.rule, 0) + 1
+        kept = self.first.setdefault(item.rule, [])
+        kept.append(item)
+        if len(kept) > self.cap:  # keep the cap smallest paths, not the cap first seen
+            kept.sort(key=lambda v: sort_key(v.path))
+            del kept[self.cap:]
+
+    def groups(self) -> list[tuple[str, int, list[Violation]]]:
+        """(rule, count, first files by path), the most frequent rule first."""
+        return [(rule, n, sorted(self.first[rule], key=lambda v: sort_key(v.path)))
+                for rule, n in sorted(self.counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+
 def verify(root: str) -> list[Violation]:
     """Every violation under ``root`` (os form), sorted by path."""
-    root = os.fspath(root).rstrip("/") or "/"
     out: list[Violation] = []
+    verify_into(root, out)
+    out.sort(key=lambda v: (sort_key(v.path), v.rule))
+    return out
+
+
+def verify_into(root: str, out: Sink) -> None:
+    """Walk ``root`` and hand each violation to ``out`` as found (folders in name order),
+    so a caller that only counts keeps no list of the library's problems."""
+    root = os.fspath(root).rstrip("/") or "/"
     kind = _KIND_ROOTS.get(os.path.basename(root).casefold())
     if kind is not None:
         _walk_kind(root, kind, out)
@@ -102,8 +135,6 @@ def verify(root: str) -> list[Violation]:
                 _walk_kind(entry.path, child, out)
         else:
             _walk_kind(root, _infer(root), out)
-    out.sort(key=lambda v: (sort_key(v.path), v.rule))
-    return out
 
 
 # --- walking ---------------------------------------------------------------------------------
@@ -143,7 +174,7 @@ def _infer(folder: str) -> Kind:
     return _KIND_OF_CLASS[best] if counts[best] else "movies"
 
 
-def _walk_kind(root: str, kind: Kind, out: list[Violation]) -> None:
+def _walk_kind(root: str, kind: Kind, out: Sink) -> None:
     if kind == "movies":
         _movies(root, 0, out)
     elif kind == "shows":
@@ -152,7 +183,7 @@ def _walk_kind(root: str, kind: Kind, out: list[Violation]) -> None:
         _plain(root, out)
 
 
-def _plain(folder: str, out: list[Violation]) -> None:
+def _plain(folder: str, out: Sink) -> None:
     """Music, books, disc structures: only the names themselves are checked."""
     listing = _list(folder)
     for entry in (*listing.files, *listing.dirs):
@@ -161,7 +192,7 @@ def _plain(folder: str, out: list[Violation]) -> None:
         _plain(entry.path, out)
 
 
-def _subfolders(listing: _Listing, out: list[Violation], kind: Kind) -> list[os.DirEntry[str]]:
+def _subfolders(listing: _Listing, out: Sink, kind: Kind) -> list[os.DirEntry[str]]:
     """Check extras and disc folders (walked here); return the folders left to the caller."""
     rest = []
     for entry in listing.dirs:
@@ -181,7 +212,7 @@ def _subfolders(listing: _Listing, out: list[Violation], kind: Kind) -> list[os.
     return rest
 
 
-def _extras(folder: str, out: list[Violation], kind: Kind) -> None:
+def _extras(folder: str, out: Sink, kind: Kind) -> None:
     listing = _list(folder)
     check_files(listing.files, "extras", out)
     for entry in listing.dirs:
@@ -189,7 +220,7 @@ def _extras(folder: str, out: list[Violation], kind: Kind) -> None:
         _extras(entry.path, out, kind)
 
 
-def _movies(folder: str, depth: int, out: list[Violation]) -> None:
+def _movies(folder: str, depth: int, out: Sink) -> None:
     listing = _list(folder)
     videos = [f for f in listing.files if classify(f.name) == "video"]
     role: Role = "root" if depth == 0 else "movie" if videos else "other"
@@ -203,7 +234,7 @@ def _movies(folder: str, depth: int, out: list[Violation]) -> None:
         _movies(entry.path, depth + 1, out)
 
 
-def _shows(folder: str, out: list[Violation]) -> None:
+def _shows(folder: str, out: Sink) -> None:
     """The shows root, or a grouping folder in it: each subfolder is a series (or a group)."""
     listing = _list(folder)
     check_files(listing.files, "other", out)
@@ -220,7 +251,7 @@ def _shows(folder: str, out: list[Violation]) -> None:
             _shows(entry.path, out)
 
 
-def _series(folder: str, out: list[Violation]) -> None:
+def _series(folder: str, out: Sink) -> None:
     listing = _list(folder)
     check_files(listing.files, "series", out)
     for entry in listing.dirs:
@@ -247,7 +278,7 @@ def _series(folder: str, out: list[Violation]) -> None:
         _season(entry.path, out)
 
 
-def _season(folder: str, out: list[Violation]) -> None:
+def _season(folder: str, out: Sink) -> None:
     listing = _list(folder)
     check_files(listing.files, "season", out)
     for entry in listing.dirs:
@@ -256,7 +287,7 @@ def _season(folder: str, out: list[Violation]) -> None:
         _outside(entry.path, out)
 
 
-def _outside(folder: str, out: list[Violation]) -> None:
+def _outside(folder: str, out: Sink) -> None:
     """A folder in a series that is neither a season nor an extras folder."""
     listing = _list(folder)
     check_files(listing.files, "other", out)

@@ -2,7 +2,9 @@
 
 Each check appends ``Violation`` records for one folder's names; the walk
 that decides which check applies where (a movie folder, a season, extras)
-is ``verify``'s.
+is ``verify``'s. Names are read as Jellyfin reads them, with the plan's
+reader (``read_episodes``, ``read_movies``), so verify and the plan's
+read-back never disagree about a name.
 
 Rules (stable ids)::
 
@@ -24,17 +26,18 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Final, Literal
+from typing import Final, Literal, Protocol
 
 import msgspec
 
 from pipeline.core.fileclass import classifier
 from pipeline.core.paths import display, to_wire
 from pipeline.core.settings import ScanSettings
-from pipeline.probe.parse import parse_video
+from pipeline.plan.read_episodes import read_episode_path
+from pipeline.plan.read_movies import extra_of_file, parse_name
 from pipeline.probe.sidecars import subtitle_language_and_flags
 
-__all__ = ["EPISODE_CODE", "RULES", "Role", "Violation", "check_files", "classify",
+__all__ = ["EPISODE_CODE", "RULES", "Role", "Sink", "Violation", "check_files", "classify",
            "format_text", "is_extra", "loose_episodes", "movie_without_year", "reserved",
            "stem_of", "to_json", "versions", "violation"]
 
@@ -53,10 +56,7 @@ EPISODE_CODE: Final = re.compile(
 _YEAR: Final = re.compile(r"\((?:18|19|20)\d\d\)")
 _ID_TAG: Final = re.compile(r"\s*\[(?:tmdbid|imdbid|tvdbid)[-=][^\]]*\]", re.I)
 _PART: Final = re.compile(r"[ ._-]*(?:cd|dvd|part|pt|dis[ck])[ ._-]*\d+$", re.I)
-_EXTRA_SUFFIX: Final = re.compile(
-    r"(?:^(?:trailer|sample)|[-._ ](?:trailer|sample)|-(?:scene|clip|interview|"
-    r"behindthescenes|deleted|deletedscene|featurette|short|extra|other|theme-music))\d*$",
-    re.I)
+_RESOLUTION: Final = re.compile(r"(?i)(?<![a-z0-9])(\d{3,4}[pi]|[48]k|uhd)(?![a-z0-9])")
 
 classify = classifier(ScanSettings())
 
@@ -68,6 +68,12 @@ class Violation(msgspec.Struct, frozen=True):
     path: str
     message: str
     fix: str
+
+
+class Sink(Protocol):
+    """Where the checks put what they find: a list, or a collector that groups."""
+
+    def append(self, item: Violation, /) -> None: ...
 
 
 def format_text(violations: list[Violation]) -> str:
@@ -83,22 +89,26 @@ def to_json(violations: list[Violation]) -> bytes:
 
 def is_extra(name: str) -> bool:
     """A video whose name marks it as an extra (``-trailer``, ``sample``…), not a main one."""
-    return _EXTRA_SUFFIX.search(stem_of(name)) is not None
+    return extra_of_file(stem_of(name)) is not None
 
 
-def movie_without_year(folder: str, videos: list[os.DirEntry[str]],
-                       out: list[Violation]) -> None:
+def movie_without_year(folder: str, videos: list[os.DirEntry[str]], out: Sink) -> None:
     name = os.path.basename(folder)
     if _YEAR.search(name):
         return
-    year = next((p.year for p in (parse_video(v.path, folder) for v in videos)
-                 if p.year is not None), None)
+    # The title and year as Jellyfin reads them from the folder ("Heat.1995.1080p" is
+    # Heat, 1995), else a year its videos' names give.
+    title, year = parse_name(name)
+    if year is None:
+        title = _ID_TAG.sub("", name).strip()
+        year = next((y for y in (parse_name(stem_of(v.name)).year for v in videos)
+                     if y is not None), None)
     out.append(violation("movie-without-year", folder, "the movie folder's name has no (YYYY)",
-                         f"rename to {_ID_TAG.sub('', name).strip()} ({year or 'YYYY'})"))
+                         f"rename to {title.strip()} ({year or 'YYYY'})"))
 
 
 def versions(folder: str, name: str, videos: list[os.DirEntry[str]],
-              out: list[Violation]) -> None:
+              out: Sink) -> None:
     main = [v for v in videos if not is_extra(v.name)]
     if len(main) < 2:
         return
@@ -111,7 +121,8 @@ def versions(folder: str, name: str, videos: list[os.DirEntry[str]],
         if stem.casefold().startswith(base.casefold()):
             label = stem[len(base):].strip(" -._") or "version"
         else:
-            label = parse_video(video.path, folder).screen_size or stem
+            resolution = _RESOLUTION.search(stem)
+            label = resolution.group(1) if resolution else stem
         ext = video.name[len(stem):]
         out.append(violation("version-prefix", video.path,
                       f"a version of {base!r} not named {base!r} + ' - ': "
@@ -119,22 +130,23 @@ def versions(folder: str, name: str, videos: list[os.DirEntry[str]],
                       f"rename to {base} - {label}{ext}"))
 
 
-def loose_episodes(folder: str, videos: list[os.DirEntry[str]], out: list[Violation]) -> None:
+def loose_episodes(folder: str, videos: list[os.DirEntry[str]], out: Sink) -> None:
     for video in videos:
         match = EPISODE_CODE.search(video.name)
         if match is not None:
             season = int(match.group(1) or match.group(2))
         else:
-            parse = parse_video(video.path, os.path.dirname(folder))
-            if parse.type != "episode":
+            # As Jellyfin reads a file in a series folder ("Show/Show - 03.mkv" is one).
+            reading = read_episode_path(f"{os.path.basename(folder)}/{video.name}")
+            if reading is None or reading.episode is None:
                 continue
-            season = parse.season if parse.season is not None else 1
+            season = reading.season if reading.season is not None else 1
         out.append(violation("episode-outside-season", video.path,
                       "an episode outside a season folder",
                       f"move into Season {season:02d}/"))
 
 
-def check_files(files: list[os.DirEntry[str]], role: Role, out: list[Violation]) -> None:
+def check_files(files: list[os.DirEntry[str]], role: Role, out: Sink) -> None:
     """Names, subtitles and NFOs of one folder's files (``role``: what the folder is)."""
     stems = [stem_of(f.name) for f in files if classify(f.name) == "video"]
     for entry in files:
@@ -153,7 +165,7 @@ def _owns(video_stem: str, stem: str) -> bool:
     return len(stem) == len(video_stem) or stem[len(video_stem)] in "._- "
 
 
-def _orphan(path: str, name: str, ext: str, stems: list[str], out: list[Violation]) -> None:
+def _orphan(path: str, name: str, ext: str, stems: list[str], out: Sink) -> None:
     language, flags = subtitle_language_and_flags(name, None)
     tail = ".".join([language or "<lang>", *flags])
     if len(stems) == 1:
@@ -167,7 +179,7 @@ def _orphan(path: str, name: str, ext: str, stems: list[str], out: list[Violatio
                   "Jellyfin won't attach it", fix))
 
 
-def _nfo(path: str, name: str, role: Role, stems: list[str], out: list[Violation]) -> None:
+def _nfo(path: str, name: str, role: Role, stems: list[str], out: Sink) -> None:
     stem = stem_of(name)
     if stem in stems:
         return
@@ -190,7 +202,7 @@ def _nfo(path: str, name: str, role: Role, stems: list[str], out: list[Violation
     out.append(violation("nfo-name", path, "Jellyfin does not read an .nfo by this name here", fix))
 
 
-def reserved(path: str, name: str, out: list[Violation]) -> None:
+def reserved(path: str, name: str, out: Sink) -> None:
     if not _RESERVED.search(name) and not name.endswith((".", " ")):
         return
     fixed = re.sub(r"\s*:\s*", " - ", name)

@@ -371,9 +371,13 @@ def _plan(plan: PlanSummary | None, r: Report) -> str:
 def _naming(r: Report) -> str:
     if not r.naming_issues:
         return _empty("No naming issues.") + _more(r, "naming_issues")
-    return _table("t-naming", [("File", "path"), ("Rule", "text"), ("Problem", "long")],
-                  [(n.path, n.rule, n.message) for n in r.naming_issues],
-                  "naming issues", roots=r.roots) + _more(r, "naming_issues")
+    rows = [(g.rule, g.count, g.files[0].message if g.files else None,
+             g.files[0].fix if g.files else None,
+             _files([f.path for f in g.files], r.roots, g.count))
+            for g in r.naming_issues]
+    return _table("t-naming", [("Rule", "text"), ("Count", "num"), ("Example problem", "long"),
+                               ("Example fix", "long"), ("Files", "path")],
+                  rows, "naming rules") + _more(r, "naming_issues")
 
 
 def render_html(report: Report) -> str:
@@ -389,7 +393,7 @@ def render_html(report: Report) -> str:
     counts = {"review": ident.needs_review, "unidentified": ident.unidentified,
               "errors": sum(g.count for g in r.errors), "duplicates": len(r.duplicates),
               "missing": len(r.missing_episodes), "extras": sum(r.extras_by_role.values()),
-              "naming": len(r.naming_issues)}
+              "naming": sum(g.count for g in r.naming_issues)}
     badges = {sid: f' <span class="n">{_num(n)}</span>' for sid, n in counts.items() if n}
     nav = "".join(f'<li><a href="#{sid}">{title}{badges.get(sid, "")}</a></li>'
                   for sid, title in SECTIONS)

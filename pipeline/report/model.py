@@ -14,7 +14,9 @@ import msgspec
 
 __all__ = [
     "LIST_CAP",
+    "NAMING_FILES_CAP",
     "REPORT_SCHEMA",
+    "VERIFY_SCHEMA",
     "DuplicateGroup",
     "EnrichRun",
     "ErrorGroup",
@@ -22,6 +24,8 @@ __all__ = [
     "Identification",
     "MissingEpisodes",
     "NamingIssue",
+    "NamingIssues",
+    "NamingRule",
     "PlanSummary",
     "Report",
     "ReviewItem",
@@ -31,7 +35,9 @@ __all__ = [
 ]
 
 REPORT_SCHEMA = "jforg.report/1"
+VERIFY_SCHEMA = "jforg.verify/1"
 LIST_CAP = 1000
+NAMING_FILES_CAP = 20  # files shown per naming rule: a messy library must not flood the page
 
 
 class Totals(msgspec.Struct):
@@ -98,9 +104,35 @@ class PlanSummary(msgspec.Struct):
 
 
 class NamingIssue(msgspec.Struct):
+    """One file (or folder) that breaks a naming rule: why, and what to do."""
+
     path: str
-    rule: str
     message: str
+    fix: str
+
+
+class NamingRule(msgspec.Struct):
+    """One of verify's rules over the library roots: how many break it, the first few."""
+
+    rule: str
+    count: int
+    files: list[NamingIssue]  # at most NAMING_FILES_CAP, in path order
+
+
+class NamingIssues(msgspec.Struct, frozen=True):
+    """``WORK/verify.json``: verify's findings over the library roots, grouped by rule.
+
+    Written by ``jforg run`` (the runner's verify step) and read here, so the
+    report never imports the plan package; ``inputs["scan.jsonl"]`` is the
+    scan it was made beside, and a report of another scan ignores it.
+    """
+
+    schema: str
+    created: str
+    tool: str
+    inputs: dict[str, str]
+    roots: list[str]
+    rules: list[NamingRule]
 
 
 class EnrichRun(msgspec.Struct):
@@ -129,7 +161,7 @@ class Report(msgspec.Struct):
     extras: list[ExtraFile]
     extras_by_role: dict[str, int]
     plan: PlanSummary | None
-    naming_issues: list[NamingIssue]
+    naming_issues: list[NamingRule]  # by count, then rule id; [] when verify did not run
     enriched: bool
     truncated: dict[str, int]
     enrich_run: EnrichRun | None = None  # None: no enrich.jsonl made from this probe

@@ -34,12 +34,15 @@ from pipeline.core.titles import fold
 from pipeline.report.model import (
     LIST_CAP,
     REPORT_SCHEMA,
+    VERIFY_SCHEMA,
     DuplicateGroup,
     EnrichRun,
     ErrorGroup,
     ExtraFile,
     Identification,
     MissingEpisodes,
+    NamingIssues,
+    NamingRule,
     PlanSummary,
     Report,
     ReviewItem,
@@ -129,6 +132,9 @@ def build(work: Path) -> Report:
                                                                     inputs.get("probe.jsonl"))
     if (work / "enrich.jsonl").exists():
         inputs["enrich.jsonl"] = file_sha256(work / "enrich.jsonl")
+    naming = _naming(work, inputs.get("scan.jsonl"))
+    if naming is not None:
+        inputs["verify.json"] = file_sha256(work / "verify.json")
     kinds: dict[str, Totals] = {}
     totals = Totals()
     ident = Identification()
@@ -203,7 +209,8 @@ def build(work: Path) -> Report:
                        for name, c in dist.items()},
         duplicates=duplicates, missing_episodes=missing.items,
         extras=extras.items, extras_by_role=dict(sorted(extras_by_role.items())),
-        plan=_plan_summary(work, inputs.get("probe.jsonl")), naming_issues=[], enriched=enriched,
+        plan=_plan_summary(work, inputs.get("probe.jsonl")), naming_issues=naming or [],
+        enriched=enriched,
         enrich_run=enrich_run,
         truncated={name: n for name, n in (
             ("review", review.dropped), ("unidentified", unidentified.dropped),
@@ -257,6 +264,18 @@ def _enrich_summary(work: Path, probe_hash: str | None
         group.files = files.items
         out.append(group)
     return _enrich_run(work), enriched, doubtful, sorted(out, key=lambda g: g.code)
+
+
+def _naming(work: Path, scan_hash: str | None) -> list[NamingRule] | None:
+    """verify's findings grouped by rule, if verify.json was made beside this scan."""
+    path = work / "verify.json"
+    try:
+        found = msgspec.json.decode(path.read_bytes(), type=NamingIssues)
+    except (OSError, msgspec.DecodeError):
+        return None
+    if found.schema != VERIFY_SCHEMA or found.inputs.get("scan.jsonl") != scan_hash:
+        return None  # made beside another scan: the library may have changed since
+    return sorted(found.rules, key=lambda r: (-r.count, r.rule))
 
 
 def _plan_summary(work: Path, probe_hash: str | None) -> PlanSummary | None:

@@ -75,6 +75,9 @@ def render_text(report: Report, json_path: Path, html_path: Path, *, color: bool
         findings.add_row("seasons with gaps", f"{len(report.missing_episodes):,}",
                          f"{first.series} S{first.season:02d}: missing "
                          + ", ".join(str(e) for e in first.missing[:8]))
+    for rule in report.naming_issues:
+        example = display(below_root(rule.files[0].path, report.roots)) if rule.files else ""
+        findings.add_row(f"naming: {rule.rule}", f"{rule.count:,}", example)
     if findings.row_count:
         console.print(findings)
     console.print(f"report.json: {display(str(json_path))}")
