@@ -338,3 +338,19 @@ def test_an_enrich_manifest_of_an_older_probe_is_not_used(make_tree: MakeTree,
     (library / "other.mkv").touch()
     entries = _plan(library, work, dest)  # a new scan and probe: enrich.jsonl is stale
     assert _dest(entries["heat.mkv"], dest) == "Movies/heat/heat.mkv"
+
+
+def test_extras_go_with_the_movie_of_their_folder(make_tree: MakeTree, tmp_path: Path) -> None:
+    library = make_tree({"Films/Heat (1995)/Heat (1995).mkv": 0,
+                         "Films/Heat (1995)/trailers/Official Trailer.mkv": 0,
+                         "Films/Heat (1995)/Featurettes/On the Set.mkv": 0,
+                         "Films/Alien.1979.1080p.BluRay-GRP/Alien.1979.1080p.BluRay-GRP.mkv": 0,
+                         "Films/Alien.1979.1080p.BluRay-GRP/alien-trailer.mkv": 0})
+    dest = tmp_path / "dest"
+    entries = _plan(library, tmp_path / "work", dest)
+    assert _dest(entries["Films/Heat (1995)/trailers/Official Trailer.mkv"], dest) == \
+        "Movies/Heat (1995)/trailers/Official Trailer.mkv"
+    assert _dest(entries["Films/Heat (1995)/Featurettes/On the Set.mkv"], dest) == \
+        "Movies/Heat (1995)/featurettes/On the Set.mkv"
+    assert _dest(entries["Films/Alien.1979.1080p.BluRay-GRP/alien-trailer.mkv"], dest) == \
+        "Movies/Alien (1979)/trailers/alien-trailer.mkv"

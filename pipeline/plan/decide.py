@@ -63,7 +63,10 @@ class PlanInputs(msgspec.Struct, frozen=True):
     ``matches`` maps a file (wire path) to its work's enrich record;
     ``accept`` is the lowest confidence applied without review;
     ``discs`` maps each disc rip's holding folder (wire path) to its identity;
-    ``scene_artists`` each scene music release folder to its artist's field count.
+    ``scene_artists`` each scene music release folder to its artist's field count;
+    ``owners`` each folder holding a main video to that video's identity, so an
+    extra beside it (``-trailer``) or in an extras folder below it
+    (``trailers/``) goes with it rather than under a title of its own.
     """
 
     versions: frozenset[str] = frozenset()
@@ -71,6 +74,16 @@ class PlanInputs(msgspec.Struct, frozen=True):
     accept: str = "strong"
     discs: dict[str, DiscMovie] = {}
     scene_artists: dict[str, int] = {}
+    owners: dict[str, Owner] = {}
+
+
+class Owner(msgspec.Struct, frozen=True):
+    """The main video of a folder, as the plan names it (for that folder's extras)."""
+
+    type: str  # movie or episode
+    title: str
+    year: int | None = None
+    ids: dict[str, str] = {}
 
 
 _NOTHING = PlanInputs()
@@ -153,15 +166,22 @@ def _video(record: ProbeRecord, settings: Settings, inputs: PlanInputs) -> Decis
     ext = os.path.splitext(path)[1].lower().lstrip(".")
     name = os.path.basename(path)
     if record.role not in (None, "main"):
-        if parse.type == "episode":
-            base = layout.series_dir(parse.title, parse.year, replace_chars=rc,
+        folder = record.path.rsplit("/", 1)[0]
+        owner = inputs.owners.get(folder) or inputs.owners.get(folder.rsplit("/", 1)[0])
+        if owner is not None:  # the main video beside it, or above its extras folder
+            kind, title, year = owner.type, owner.title, owner.year
+            tmdb, imdb, tvdb = (owner.ids.get(k) for k in ("tmdb", "imdb", "tvdb"))
+        else:
+            kind, title, year = parse.type or "movie", parse.title, parse.year
+        if kind == "episode":
+            base = layout.series_dir(title, year, replace_chars=rc,
                                      ids_in_folders=ids, tvdb_id=tvdb, tmdb_id=tmdb)
         else:
-            base = layout.movie_dir(parse.title, parse.year, replace_chars=rc,
+            base = layout.movie_dir(title, year, replace_chars=rc,
                                     ids_in_folders=ids, tmdb_id=tmdb, imdb_id=imdb)
-        root = "shows" if parse.type == "episode" else "movies"
+        root = "shows" if kind == "episode" else "movies"
         rel = layout.extra_path(base, record.role or "extra", name, replace_chars=rc)
-        return Decision("extra", root, rel, title=parse.title, year=parse.year)
+        return Decision("extra", root, rel, title=title, year=year)
     if parse.type == "episode":
         if parse.season is None or not parse.episodes:
             return _skip("episode", "episode without a season or episode number")
@@ -194,11 +214,21 @@ class FirstPass:
     """
 
     def __init__(self, inputs: PlanInputs) -> None:
+        self._inputs = inputs
         self._discs = DiscCollector(lambda record: _identity(record, inputs))
         self._scene: dict[str, int] = {}
+        self._owners: dict[str, Owner] = {}
 
     def see(self, record: ProbeRecord) -> None:
         self._discs.see(record)
+        if record.scan.cls == "video" and record.role in (None, "main") \
+                and record.scan.error is None:
+            parse, match, review = _identity(record, self._inputs)
+            if parse is not None and parse.title and review is None:
+                folder = record.path.rsplit("/", 1)[0]
+                self._owners.setdefault(folder, Owner(
+                    parse.type or "movie", parse.title, parse.year,
+                    dict(match.ids) if match is not None else {}))
         if record.scan.cls == "audio" and record.scan.error is None:
             place = _scene_place(record)
             if place is not None and place[1] > self._scene.get(place[0], 0):
@@ -206,7 +236,8 @@ class FirstPass:
 
     def inputs(self, base: PlanInputs) -> PlanInputs:
         return msgspec.structs.replace(base, discs=self._discs.found(),
-                                       scene_artists=dict(self._scene))
+                                       scene_artists=dict(self._scene),
+                                       owners=dict(self._owners))
 
 
 def _scene_place(record: ProbeRecord) -> tuple[str, int] | None:
