@@ -61,7 +61,9 @@ Kind = Literal["movies", "shows", "music", "books", "audiobooks"]
 KINDS: Final = ("movies", "shows", "music", "books", "audiobooks")
 ReadKind = Literal["movie", "episode", "extra", "music", "book", "audiobook", "other"]
 
-_DISC_ROOTS: Final = frozenset({"bdmv", "video_ts", "hvdvd_ts"})
+# A disc structure and the companions that sit beside it on the disc: Jellyfin
+# takes the folder holding them as the movie and ignores what is inside.
+_DISC_ROOTS: Final = frozenset({"bdmv", "video_ts", "hvdvd_ts", "audio_ts", "certificate"})
 
 
 class Identity(msgspec.Struct, frozen=True):
@@ -302,7 +304,8 @@ def mismatch(kind: str, title: str | None, year: int | None, season: int | None,
         return found.problem
     by_id = bool(found.ids) and kind in ("movie", "episode", "extra")
     if not by_id:
-        if title and not same_title(title, found.title):
+        if title and not same_title(title, found.title) and not _numbered_title(
+                kind, title, found):
             return f"title read as {found.title!r}"
         if year is not None and found.year != year:
             return f"year read as {found.year}" if found.year else "year not read"
@@ -317,6 +320,14 @@ def mismatch(kind: str, title: str | None, year: int | None, season: int | None,
         if wanted != got:
             return f"episodes read as {_episodes(found.episodes)}"
     return None
+
+
+def _numbered_title(kind: str, title: str, found: Identity) -> bool:
+    """A track title that starts with a number (``99 Luftballons``, ``7 Seconds``) and
+    was written without a track number: the whole name is the title. Jellyfin takes
+    a track's title from its tags, the file name only when there are none."""
+    return kind == "music" and found.track is not None and \
+        same_title(title, f"{found.track} {found.title}")
 
 
 def _a(word: str) -> str:
