@@ -10,8 +10,6 @@ import pytest
 
 from pipeline.plan import names
 from pipeline.plan.layout import (
-    audiobook_path,
-    book_path,
     disc_rip_path,
     episode_file,
     episode_path,
@@ -21,12 +19,12 @@ from pipeline.plan.layout import (
     movie_dir,
     movie_file,
     movie_path,
-    music_path,
     season_dir,
     series_dir,
     sidecar_name,
 )
 from pipeline.plan.names import defuse, join_under, safe_component
+from pipeline.plan.shelves import audiobook_path, book_path, music_path
 
 RC = names.DEFAULT_REPLACE_CHARS
 RESERVED = set('<>:"/\\|?*')
@@ -91,7 +89,9 @@ MOVIES: list[tuple[dict[str, Any], str]] = [
     ({"title": "Face/Off", "year": 1997, "ext": "mkv"}, "Face-Off (1997)/Face-Off (1997).mkv"),
     ({"title": "S01E01", "year": 2010, "ext": "mkv"}, "S01·E01 (2010)/S01·E01 (2010).mkv"),
     ({"title": "Fake [tmdbid-1]", "year": 2010, "ext": "mkv"},
-     "Fake [tmdbid 1] (2010)/Fake [tmdbid 1] (2010).mkv"),
+     "Fake (tmdbid 1) (2010)/Fake (tmdbid 1) (2010).mkv"),
+    ({"title": "[REC]", "year": 2007, "ext": "mkv"}, "(REC) (2007)/(REC) (2007).mkv"),
+    ({"title": "Rocky: 2", "year": 1979, "ext": "mkv"}, "Rocky 2 (1979)/Rocky 2 (1979).mkv"),
     ({"title": None, "year": None, "ext": ".MKV"}, "Unknown Movie/Unknown Movie.MKV"),
     ({"title": "Se7en", "year": 1995, "ext": "mkv"}, "Se7en (1995)/Se7en (1995).mkv"),
     ({"title": "Apollo 13", "year": 1995, "ext": "mkv"}, "Apollo 13 (1995)/Apollo 13 (1995).mkv"),

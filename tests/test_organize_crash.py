@@ -61,6 +61,11 @@ def _contents(lib: Lib) -> collections.Counter[str]:
     return seen
 
 
+def _has_intents(journals: Path, known: set[Path]) -> bool:
+    new = set(journals.iterdir()) - known if journals.is_dir() else set()
+    return any(path.read_bytes().count(b"\n") >= 2 for path in new)
+
+
 def _kill_once(lib: Lib, mode: str, rng: random.Random, window: float) -> bool:
     """Start organize, kill it mid-operations; True when it was killed, not finished."""
     journals = lib.work / "journal"
@@ -68,8 +73,9 @@ def _kill_once(lib: Lib, mode: str, rng: random.Random, window: float) -> bool:
     proc = subprocess.Popen([str(JFORG), "organize", "--mode", mode, "--work", str(lib.work)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and proc.poll() is None and \
-            not (journals.is_dir() and set(journals.iterdir()) - known):
+    # Aim at the operations: wait for the first intents (a line after the header).
+    while time.monotonic() < deadline and proc.poll() is None and not _has_intents(
+            journals, known):
         time.sleep(0.0005)
     time.sleep(rng.uniform(0, window))
     proc.send_signal(signal.SIGKILL)

@@ -354,3 +354,20 @@ def test_extras_go_with_the_movie_of_their_folder(make_tree: MakeTree, tmp_path:
         "Movies/Heat (1995)/featurettes/On the Set.mkv"
     assert _dest(entries["Films/Alien.1979.1080p.BluRay-GRP/alien-trailer.mkv"], dest) == \
         "Movies/Alien (1979)/trailers/alien-trailer.mkv"
+
+
+def test_episodes_known_only_by_their_air_date_are_planned_by_date(make_tree: MakeTree,
+                                                                    tmp_path: Path) -> None:
+    library = make_tree({"TV/The Daily Show/The.Daily.Show.2023.05.01.720p.WEB.h264-GRP.mkv": 0,
+                         "TV/Late Night 2021-03-04 Guest Name.mkv": 0,
+                         "TV/Show.E56.190121.720p.HDTV.x264-GRP.mkv": 0})
+    dest = tmp_path / "dest"
+    entries = _plan(library, tmp_path / "work", dest)
+    daily = entries["TV/The Daily Show/The.Daily.Show.2023.05.01.720p.WEB.h264-GRP.mkv"]
+    assert _dest(daily, dest) == "Shows/The Daily Show/Season 2023/The Daily Show 2023-05-01.mkv"
+    assert (daily.season, daily.episodes) == (2023, [])
+    assert _dest(entries["TV/Late Night 2021-03-04 Guest Name.mkv"], dest) == \
+        "Shows/Late Night/Season 2021/Late Night 2021-03-04 - Guest Name.mkv"
+    # With a number and a date, the number wins (season 1 when none is given).
+    assert _dest(entries["TV/Show.E56.190121.720p.HDTV.x264-GRP.mkv"], dest) == \
+        "Shows/Show/Season 01/Show S01E56.mkv"

@@ -24,9 +24,9 @@ import pytest
 from pipeline.core.paths import from_wire
 from pipeline.core.records import PlanEntry, Tags
 from pipeline.plan.books import plausible_author, plausible_title, read_audiobook, read_book
-from pipeline.plan.layout import audiobook_path, book_path, music_path
 from pipeline.plan.music import read_track
 from pipeline.plan.names import is_safe_component
+from pipeline.plan.shelves import audiobook_path, book_path, music_path
 from tests.media_fixtures import MUSIC, make_epub, make_pdf
 from tests.naming_tables import DATA, MUSIC_BOOKS, examples
 from tests.test_plan import _fold, _plan

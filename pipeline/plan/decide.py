@@ -20,7 +20,7 @@ import msgspec
 from pipeline.core.paths import from_wire
 from pipeline.core.records import EnrichRecord, Parse, PlanKind, ProbeRecord
 from pipeline.core.settings import Settings
-from pipeline.plan import layout
+from pipeline.plan import layout, shelves
 from pipeline.plan.books import read_audiobook, read_book
 from pipeline.plan.discs import DiscCollector, DiscMovie, disc_place, folder_movie
 from pipeline.plan.folders import AUDIOBOOK_WORDS, BOOK_WORDS, fold
@@ -183,6 +183,14 @@ def _video(record: ProbeRecord, settings: Settings, inputs: PlanInputs) -> Decis
         rel = layout.extra_path(base, record.role or "extra", name, replace_chars=rc)
         return Decision("extra", root, rel, title=title, year=year)
     if parse.type == "episode":
+        if (parse.season is None or not parse.episodes) and parse.date:
+            # Known by its air date only: Season YYYY, named by the date.
+            rel = layout.dated_episode_path(parse.title, parse.year, parse.date, ext,
+                                            episode_title=parse.episode_title,
+                                            replace_chars=rc, ids_in_folders=ids,
+                                            tvdb_id=tvdb, tmdb_id=tmdb)
+            return Decision("episode", "shows", rel, title=parse.title, year=parse.year,
+                            season=int(parse.date[:4]), episodes=[])
         if parse.season is None or not parse.episodes:
             return _skip("episode", "episode without a season or episode number")
         key = f"S{parse.season:02d}E{parse.episodes[0]:02d}"
@@ -292,14 +300,14 @@ def _audio(record: ProbeRecord, settings: Settings, inputs: PlanInputs) -> Decis
     stem, ext = os.path.splitext(name)
     if _is_audiobook(ext.lower(), folders):
         book = read_audiobook(folders, stem, ext, record.tags)
-        rel = layout.audiobook_path(author=book.author, title=book.title, year=book.year,
+        rel = shelves.audiobook_path(author=book.author, title=book.title, year=book.year,
                                     name=name, levels=book.levels, replace_chars=rc)
         return Decision("audiobook", "audiobooks", rel, title=book.title, year=book.year)
     known = None
     if inputs.scene_artists and (place := _scene_place(record)) is not None:
         known = inputs.scene_artists.get(place[0])
     track = read_track(folders, stem, record.tags, known)
-    rel = layout.music_path(album_artist=track.artist, artist=None, album=track.album,
+    rel = shelves.music_path(album_artist=track.artist, artist=None, album=track.album,
                             year=track.year, track=track.track, title=track.title,
                             ext=ext.lower().lstrip("."), disc=track.disc,
                             compilation=track.compilation, multi_disc=track.multi_disc,
@@ -313,6 +321,6 @@ def _book(record: ProbeRecord, settings: Settings) -> Decision:
     folders = _folder_parts(path, from_wire(record.scan.root))
     stem, ext = os.path.splitext(os.path.basename(path))
     book = read_book(folders, stem, record.book)
-    rel = layout.book_path(author=book.author, title=book.title, year=book.year,
+    rel = shelves.book_path(author=book.author, title=book.title, year=book.year,
                            ext=ext.lower().lstrip("."), replace_chars=rc)
     return Decision("book", "books", rel, title=book.title, year=book.year)

@@ -39,13 +39,12 @@ from pipeline.plan.names import (
     keep_name,
     kept_stem,
     piece,
-    safe_component,
+    year_suffix,
 )
 
 __all__ = [
     "EXTRA_FOLDERS",
-    "audiobook_path",
-    "book_path",
+    "dated_episode_path",
     "disc_rip_path",
     "episode_file",
     "episode_path",
@@ -55,7 +54,6 @@ __all__ = [
     "movie_dir",
     "movie_file",
     "movie_path",
-    "music_path",
     "season_dir",
     "series_dir",
     "sidecar_name",
@@ -84,8 +82,19 @@ _IMDB = re.compile(r"tt\d{5,10}")
 _LANG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})?")
 
 
-def _year(year: int | None) -> str:
-    return f" ({year})" if year is not None and 0 < year < 10000 else ""
+_TRAILING_NUMBER = re.compile(r" - (\d+)$")
+
+
+def _title(text: str | None, fallback: str, rc: Mapping[str, str]) -> str:
+    """A movie's or series' name as Jellyfin will read it back.
+
+    Jellyfin drops bracketed text from names (``[REC]`` would vanish) and a
+    trailing `` - 2`` (what ``Rocky: 2`` becomes once ``:`` is replaced), so
+    brackets become parentheses and that dash goes.
+    """
+    text = (text or fallback).replace("[", "(").replace("]", ")")
+    name = piece(text, rc, TITLE_BYTES, defused=True)
+    return _TRAILING_NUMBER.sub(r" \1", name)
 
 
 def _digits(value: int | str | None) -> str | None:
@@ -107,8 +116,8 @@ def movie_dir(
     replace_chars: Mapping[str, str] = RC,
 ) -> str:
     """``Title (Year)``, with ``[tmdbid-N]`` (else ``[imdbid-ttN]``) when asked."""
-    name = piece(title or "Unknown Movie", replace_chars, TITLE_BYTES, defused=True)
-    name += _year(year)
+    name = _title(title, "Unknown Movie", replace_chars)
+    name += year_suffix(year)
     if ids_in_folders:
         if (tmdb := _digits(tmdb_id)) is not None:
             name += f" [tmdbid-{tmdb}]"
@@ -225,8 +234,8 @@ def series_dir(
     replace_chars: Mapping[str, str] = RC,
 ) -> str:
     """``Series (Year)``, with ``[tvdbid-N]`` (else ``[tmdbid-N]``) when asked."""
-    name = piece(series or "Unknown Series", replace_chars, TITLE_BYTES, defused=True)
-    name += _year(year)
+    name = _title(series, "Unknown Series", replace_chars)
+    name += year_suffix(year)
     if ids_in_folders:
         if (tvdb := _digits(tvdb_id)) is not None:
             name += f" [tvdbid-{tvdb}]"
@@ -266,8 +275,8 @@ def episode_file(
     code = f"S{season:02d}E{_ep(numbers[0])}"
     if len(numbers) > 1:
         code += f"-E{_ep(numbers[-1])}"
-    series_name = piece(series or "Unknown Series", replace_chars, TITLE_BYTES, defused=True)
-    stem = f"{series_name}{_year(year)} {code}"
+    series_name = _title(series, "Unknown Series", replace_chars)
+    stem = f"{series_name}{year_suffix(year)} {code}"
     if episode_title and clean(episode_title, replace_chars).strip(" ."):
         room = VIDEO_STEM_BYTES - len(stem.encode()) - 3
         stem += " - " + piece(episode_title, replace_chars, room, defused=True,
@@ -296,75 +305,36 @@ def episode_path(
     return f"{folder}/{season_dir(season)}/{name}"
 
 
-# --- music and books -----------------------------------------------------------
+_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
 
-def music_path(
-    *,
-    album_artist: str | None,
-    artist: str | None,
-    album: str | None,
+def dated_episode_path(
+    series: str | None,
     year: int | None,
-    track: int | None,
-    title: str | None,
+    date: str,
     ext: str,
-    disc: int | None = None,
-    disc_total: int | None = None,
-    compilation: bool = False,
-    multi_disc: bool = False,
-    replace_chars: Mapping[str, str] = RC,
-) -> str:
-    """``Artist/Album (Year)/[Disc N/]01 - Title.ext`` (album artist over track artist).
-
-    The disc level is there when the album has several discs: ``multi_disc``
-    (a ``CD1`` folder or ``1-01`` name said so), ``disc_total`` > 1 or ``disc`` > 1.
-    """
-    rc = replace_chars
-    who = "Various Artists" if compilation else (album_artist or artist or "Unknown Artist")
-    folder = safe_component(who, rc) + "/"
-    folder += safe_component(piece(album or "Unknown Album", rc, TITLE_BYTES) + _year(year),
-                             rc) + "/"
-    if multi_disc or (disc_total or 0) > 1 or (disc or 0) > 1:
-        folder += f"Disc {max(disc or 1, 1)}/"
-    name = title or "Unknown Title"
-    if track is not None and track >= 0:
-        name = f"{track:03d} - {name}" if track > 99 else f"{track:02d} - {name}"
-    return folder + safe_component(name, rc, suffix=extension(ext, rc))
-
-
-def _work_dir(author: str | None, title: str | None, year: int | None,
-              rc: Mapping[str, str]) -> tuple[str, str]:
-    safe_title = piece(title or "Unknown Title", rc, TITLE_BYTES)
-    folder = safe_component(author or "Unknown Author", rc)
-    return f"{folder}/{checked(safe_title + _year(year))}", safe_title
-
-
-def book_path(
     *,
-    author: str | None,
-    title: str | None,
-    year: int | None,
-    ext: str,
+    episode_title: str | None = None,
+    tvdb_id: int | str | None = None,
+    tmdb_id: int | str | None = None,
+    ids_in_folders: bool = True,
     replace_chars: Mapping[str, str] = RC,
 ) -> str:
-    """``Author/Title (Year)/Title.ext`` ("Unknown Author" / "Unknown Title" when missing)."""
-    folder, safe_title = _work_dir(author, title, year, replace_chars)
-    return f"{folder}/{checked(safe_title + extension(ext, replace_chars))}"
-
-
-def audiobook_path(
-    *,
-    author: str | None,
-    title: str | None,
-    year: int | None,
-    name: str,
-    levels: Iterable[str] = (),
-    replace_chars: Mapping[str, str] = RC,
-) -> str:
-    """``Author/Title (Year)/[CD 01/]<name>``: part folders and files keep their (safe) names."""
-    folder, _ = _work_dir(author, title, year, replace_chars)
-    kept = [safe_component(level, replace_chars) for level in levels]
-    return "/".join([folder, *kept, keep_name(name, replace_chars)])
+    """``Series (Year)/Season 2023/Series (Year) 2023-05-01 - Title.ext`` for an episode
+    known by its air date only (talk shows, news): Jellyfin's date expression reads
+    ``YYYY-MM-DD`` in the name and matches the episode by air date."""
+    found = _DATE.fullmatch(date.strip())
+    if found is None:
+        raise ValueError(f"an air date is YYYY-MM-DD, got {date!r}")
+    folder = series_dir(series, year, tvdb_id=tvdb_id, tmdb_id=tmdb_id,
+                        ids_in_folders=ids_in_folders, replace_chars=replace_chars)
+    stem = f"{_title(series, 'Unknown Series', replace_chars)}{year_suffix(year)} {found[0]}"
+    if episode_title and clean(episode_title, replace_chars).strip(" ."):
+        room = VIDEO_STEM_BYTES - len(stem.encode()) - 3
+        stem += " - " + piece(episode_title, replace_chars, room, defused=True,
+                              leading_episode=True)
+    name = checked(stem + extension(ext, replace_chars))
+    return f"{folder}/{season_dir(int(found[1]))}/{name}"
 
 
 # --- sidecars ------------------------------------------------------------------

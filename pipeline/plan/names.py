@@ -54,6 +54,7 @@ __all__ = [
     "kept_stem",
     "piece",
     "safe_component",
+    "year_suffix",
 ]
 
 DEFAULT_REPLACE_CHARS: Mapping[str, str] = MappingProxyType(NamingSettings().replace_chars)
@@ -206,3 +207,8 @@ def join_under(root: str, rel: str) -> str:
             raise ValueError(f"unsafe path component {part!r} in {rel!r}")
     base = root.rstrip("/")
     return f"{base}/{rel}"
+
+
+def year_suffix(year: int | None) -> str:
+    """`` (1999)``, or "" for no year (or one no path should carry)."""
+    return f" ({year})" if year is not None and 0 < year < 10000 else ""
