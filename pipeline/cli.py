@@ -278,7 +278,7 @@ def _organize_options(args: argparse.Namespace, settings: Any) -> Any:
             raise UsageError("run --organize needs --dest DIR: where the library goes")
     elif args.command != "organize":
         return None
-    from pipeline.organize.stage import OrganizeOptions
+    from pipeline.organize.options import OrganizeOptions
 
     return OrganizeOptions.from_settings(
         settings, dest=getattr(args, "dest", None), mode=getattr(args, "mode", None),

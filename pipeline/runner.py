@@ -28,7 +28,7 @@ from pipeline.core.streams import Output
 from pipeline.scan import stage as scan
 
 if TYPE_CHECKING:
-    from pipeline.organize.stage import OrganizeOptions
+    from pipeline.organize.options import OrganizeOptions
 
 __all__ = ["STAGES", "Context", "StageResult", "run_enrich", "run_pipeline", "run_probe",
            "run_report", "run_scan", "run_verify", "write_naming_issues"]

@@ -8,8 +8,11 @@ Unknown ids and paths get TMDB's 404 body (status_code 34).
 
 Endpoints: ``/search/movie`` (query, year, primary_release_year, language,
 page), ``/search/tv`` (query, first_air_date_year, language, page),
-``/movie/{id}`` and ``/tv/{id}`` (``append_to_response`` = any of
-external_ids, alternative_titles), ``/tv/{id}/season/{n}``.
+``/movie/{id}`` (``append_to_response`` = any of external_ids,
+alternative_titles, release_dates) and ``/tv/{id}`` (external_ids,
+alternative_titles, content_ratings), ``/tv/{id}/season/{n}``; and, under
+``/images``, every poster and backdrop path as a tiny real JPEG (``/w780/…``,
+``/original/…``, any size), as image.tmdb.org serves them.
 Searches match the folded query inside the title, original title or an
 alternative title (TMDB does search alternative titles), most popular first.
 ``language=fr-FR`` answers Amélie's French title, as TMDB does.
@@ -37,7 +40,8 @@ from typing import Any, Final
 
 from tests.fake_server import first, fold, json_response
 
-__all__ = ["API_KEY", "BEARER_TOKEN", "MOVIES", "TV", "handle"]
+__all__ = ["API_KEY", "BEARER_TOKEN", "GENRES", "MOVIES", "TINY_JPEG", "TV", "handle",
+           "images"]
 
 API_KEY: Final = "test-key"
 BEARER_TOKEN: Final = "test-token"
@@ -49,32 +53,43 @@ _UNAUTHORIZED: Final = {"status_code": 7,
                         "success": False}
 
 
+GENRES: Final = {28: "Action", 12: "Adventure", 35: "Comedy", 80: "Crime", 18: "Drama",
+                  10749: "Romance", 878: "Science Fiction", 53: "Thriller"}
+
+
 def _movie(id: int, title: str, original: str, date: str, imdb: str, popularity: float,
            genres: list[int], poster: str, backdrop: str, alt: list[tuple[str, str]],
            language: str = "en", runtime: int = 120,
-           localized: dict[str, str] | None = None) -> dict[str, Any]:
+           localized: dict[str, str] | None = None, rating: str = "R",
+           overview: str = "", tagline: str = "") -> dict[str, Any]:
     return {"id": id, "title": title, "original_title": original, "release_date": date,
             "imdb_id": imdb, "popularity": popularity, "genre_ids": genres,
             "poster_path": poster, "backdrop_path": backdrop, "original_language": language,
-            "runtime": runtime, "alternative_titles": alt, "localized": localized or {}}
+            "runtime": runtime, "alternative_titles": alt, "localized": localized or {},
+            "rating": rating, "overview": overview, "tagline": tagline}
 
 
 MOVIES: Final[dict[int, dict[str, Any]]] = {m["id"]: m for m in (
     _movie(603, "The Matrix", "The Matrix", "1999-03-30", "tt0133093", 85.3, [28, 878],
            "/f89U3ADr1oiB1s9GkdPOEpXUk5H.jpg", "/fNG7i7RqMErkcqhohV2a6cV1Ehy.jpg",
-           [("FR", "Matrix"), ("DE", "Matrix")], runtime=136),
+           [("FR", "Matrix"), ("DE", "Matrix")], runtime=136,
+           overview="A hacker learns that the world he lives in is a simulation, and joins "
+                    "the rebels who fight the machines that run it.",
+           tagline="Reality is a thing of the past."),
     _movie(949, "Heat", "Heat", "1995-12-15", "tt0113277", 54.1, [28, 80, 18, 53],
            "/umSVjVdbVwtx5ryCA2QXL44Durm.jpg", "/ysX4sWcWbVPLjIP1gQZlhzZrGvH.jpg",
-           [("FR", "Heat - Le Film")], runtime=170),
+           [("FR", "Heat - Le Film")], runtime=170,
+           overview="A detective and a master thief circle each other across Los Angeles.",
+           tagline="A Los Angeles crime saga."),
     _movie(9976, "Heat", "Heat", "1986-03-14", "tt0093164", 6.2, [28, 80, 53],
            "/heat1986poster.jpg", "/heat1986backdrop.jpg", [("DE", "Heat - Nick, der Killer")],
            runtime=101),
     _movie(841, "Dune", "Dune", "1984-12-14", "tt0087182", 31.7, [28, 878, 12],
            "/a3nDwAnKAl0jsSmsGaen6yV8KLE.jpg", "/lzNv6Qrb7Mc3e36iWCpHuT8TuvP.jpg",
-           [("DE", "Der Wüstenplanet")], runtime=137),
+           [("DE", "Der Wüstenplanet")], runtime=137, rating="PG-13"),
     _movie(438631, "Dune", "Dune", "2021-09-15", "tt1160419", 160.9, [878, 12],
            "/d5NXSklXo0qyIYkgV94XAgMIckC.jpg", "/jYEW5xZkZk2WTrdbMGAPFuBqbDc.jpg",
-           [("US", "Dune: Part One")], runtime=155),
+           [("US", "Dune: Part One")], runtime=155, rating="PG-13"),
     _movie(194, "Amélie", "Le Fabuleux Destin d'Amélie Poulain", "2001-04-25", "tt0211915",
            18.0, [35, 10749], "/tDOzV7CeC1PplhmNTxbTq4uCxt6.jpg",
            "/nxhfenC1jb5EcTI5GYxqnjYZMId.jpg",
@@ -212,12 +227,13 @@ def _appended(query: Mapping[str, list[str]]) -> set[str]:
 def _movie_details(m: dict[str, Any], query: Mapping[str, list[str]]) -> dict[str, Any]:
     body: dict[str, Any] = {
         "adult": False, "backdrop_path": m["backdrop_path"], "belongs_to_collection": None,
-        "budget": 0, "genres": [{"id": g, "name": str(g)} for g in m["genre_ids"]],
+        "budget": 0, "genres": [{"id": g, "name": GENRES[g]} for g in m["genre_ids"]],
         "homepage": "", "id": m["id"], "imdb_id": m["imdb_id"],
         "original_language": m["original_language"], "original_title": m["original_title"],
-        "overview": "", "popularity": m["popularity"], "poster_path": m["poster_path"],
-        "release_date": m["release_date"], "runtime": m["runtime"], "status": "Released",
-        "tagline": "", "title": _movie_title(m, _lang(query)), "video": False,
+        "overview": m["overview"], "popularity": m["popularity"],
+        "poster_path": m["poster_path"], "release_date": m["release_date"],
+        "runtime": m["runtime"], "status": "Released", "tagline": m["tagline"],
+        "title": _movie_title(m, _lang(query)), "video": False,
         "vote_average": 7.5, "vote_count": 1000,
     }
     extra = _appended(query)
@@ -228,6 +244,16 @@ def _movie_details(m: dict[str, Any], query: Mapping[str, list[str]]) -> dict[st
         body["alternative_titles"] = {"titles": [
             {"iso_3166_1": country, "title": title, "type": ""}
             for country, title in m["alternative_titles"]]}
+    if "release_dates" in extra:
+        body["release_dates"] = {"results": [
+            {"iso_3166_1": "FR", "release_dates": [
+                {"certification": "12", "iso_639_1": "", "note": "", "type": 3,
+                 "release_date": m["release_date"] + "T00:00:00.000Z"}]},
+            {"iso_3166_1": "US", "release_dates": [
+                {"certification": "", "iso_639_1": "", "note": "Premiere", "type": 1,
+                 "release_date": m["release_date"] + "T00:00:00.000Z"},
+                {"certification": m["rating"], "iso_639_1": "", "note": "", "type": 3,
+                 "release_date": m["release_date"] + "T00:00:00.000Z"}]}]}
     return body
 
 
@@ -248,6 +274,7 @@ def _tv_details(s: dict[str, Any], query: Mapping[str, list[str]]) -> dict[str, 
         "origin_country": s["origin_country"], "original_language": s["original_language"],
         "original_name": s["original_name"], "overview": "", "popularity": s["popularity"],
         "poster_path": s["poster_path"], "seasons": seasons, "status": "Ended",
+        "episode_run_time": [22],
         "type": "Scripted", "vote_average": 8.5, "vote_count": 500,
     }
     extra = _appended(query)
@@ -260,6 +287,9 @@ def _tv_details(s: dict[str, Any], query: Mapping[str, list[str]]) -> dict[str, 
         body["alternative_titles"] = {"id": s["id"], "results": [
             {"iso_3166_1": country, "title": title, "type": ""}
             for country, title in s["alternative_titles"]]}
+    if "content_ratings" in extra:
+        body["content_ratings"] = {"id": s["id"], "results": [
+            {"descriptors": [], "iso_3166_1": s["origin_country"][0], "rating": "TV-14"}]}
     return body
 
 
@@ -274,6 +304,31 @@ def _season(s: dict[str, Any], n: int) -> dict[str, Any]:
     return {"_id": f"{s['id']:024x}"[-24:], "air_date": air_date, "episodes": episodes,
             "name": name, "overview": "", "id": s["id"] * 100 + n,
             "poster_path": f"/tv{s['id']}s{n}.jpg", "season_number": n, "vote_average": 0}
+
+
+# The smallest JPEG a decoder accepts (SOI, a 1x1 grey frame, EOI), made once.
+TINY_JPEG: Final = bytes.fromhex(
+    "ffd8ffe000104a46494600010100000100010000ffdb004300080606070605080707070909080a0c140d0c0b"
+    "0b0c1912130f141d1a1f1e1d1a1c1c20242e2720222c231c1c2837292c30313434341f27393d38323c2e33"
+    "3432ffc0000b080001000101011100ffc4001f0000010501010101010100000000000000000102030405060708"
+    "090a0bffc400b5100002010303020403050504040000017d01020300041105122131410613516107227114"
+    "328191a1082342b1c11552d1f02433627282090a161718191a25262728292a3435363738393a4344454647"
+    "48494a535455565758595a636465666768696a737475767778797a838485868788898a92939495969798999a"
+    "a2a3a4a5a6a7a8a9aab2b3b4b5b6b7b8b9bac2c3c4c5c6c7c8c9cad2d3d4d5d6d7d8d9dae1e2e3e4e5e6e7e8"
+    "e9eaf1f2f3f4f5f6f7f8f9faffda0008010100003f00fbd3ffd9")
+
+
+def images(path: str, query: Mapping[str, list[str]],
+           headers: Mapping[str, str]) -> tuple[int, dict[str, str], bytes]:
+    """``/images/<size>/<file>``: every known poster or backdrop, as a tiny JPEG."""
+    parts = path.strip("/").split("/")
+    known = {*(m["poster_path"] for m in MOVIES.values()),
+             *(m["backdrop_path"] for m in MOVIES.values()),
+             *(s[k] for s in TV.values() for k in ("poster_path", "backdrop_path")),
+             *(f"/tv{s['id']}s{n}.jpg" for s in TV.values() for n in s["seasons"])}
+    if len(parts) == 2 and "/" + parts[1] in known:
+        return 200, {"Content-Type": "image/jpeg"}, TINY_JPEG
+    return 404, {"Content-Type": "text/html"}, b"<html><body>Not found</body></html>"
 
 
 _MOVIE = re.compile(r"/movie/(\d+)")

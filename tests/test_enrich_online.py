@@ -99,10 +99,17 @@ def test_one_request_chain_per_work_and_none_on_the_second_run(
     movie_works = [r for r in records.values() if r.work.kind == "movie"]
     series_works = [r for r in records.values() if r.work.kind == "series"]
     assert len(movie_works) == 4 and len(series_works) == 1
-    # One search per movie (two files of The Matrix share it); a series adds
+    # One search per movie (two files of The Matrix share it) and one details
+    # request per strong movie match (none for the medium Heat); a series adds
     # its details and the seasons it has.
-    assert len([s for s in searches if "/search/movie" in s.path]) == len(movie_works)
-    assert len(tmdb) <= len(movie_works) * 1.2 + 3
+    movie_searches = [s for s in searches if "/search/movie" in s.path]
+    movie_details = [r for r in tmdb if r.path.startswith("/tmdb/3/movie/")]
+    strong_movies = [r for r in movie_works if r.confidence == "strong"]
+    assert len(movie_searches) == len(movie_works)
+    assert len(movie_details) == len(strong_movies) == 3
+    assert (len(movie_searches) + len(movie_details)) / len(movie_works) <= 2
+    tv = [r for r in tmdb if "/tv/" in r.path or "/search/tv" in r.path]
+    assert len(tv) <= 1 + 1 + len(series_works[0].work.seasons)  # search, details, seasons
     assert stats.requests["tmdb"] == len(tmdb)
     providers.clear()
     _, again = enrich.run(work, settings)
@@ -118,6 +125,13 @@ def test_strong_matches_ambiguity_and_season_lists(providers: FakeServer, make_t
     matrix = records["movie|the matrix|1999"]
     assert (matrix.confidence, matrix.ids.get("tmdb")) == ("strong", "603")
     assert len(matrix.work.files) == 2
+    # A strong match carries what its NFO needs: the details request was made.
+    assert (matrix.ids.get("imdb"), matrix.certification, matrix.runtime) == \
+        ("tt0133093", "R", 136)
+    assert matrix.overview and matrix.genres == ["Action", "Science Fiction"]
+    office = next(r for r in records.values() if r.work.kind == "series")
+    assert (office.ids.get("tvdb"), office.ids.get("imdb")) == ("73244", "tt0386676")
+    assert "season01" in office.artwork and office.runtime == 22
     assert records["movie|dune|2021"].ids.get("tmdb") == "438631"  # the remake, by year
     assert records["movie|dune|1984"].ids.get("tmdb") == "841"
     heat = records["movie|heat|"]  # no year: two films of one name

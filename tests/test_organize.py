@@ -92,13 +92,22 @@ def test_symlinks_point_back_at_the_sources(lib: Lib, absolute: bool) -> None:
 
 
 def test_the_nfo_files_of_the_plan_are_written_as_valid_xml(lib: Lib) -> None:
-    run(lib)
-    movie = ElementTree.parse(lib.dest / "Movies/Heat (1995)/Heat (1995).nfo").getroot()
+    run(lib, nfo=True)
+    movie = ElementTree.parse(lib.dest / "Movies/Heat (1995)/movie.nfo").getroot()
     assert (movie.tag, movie.findtext("title"), movie.findtext("year")) == \
         ("movie", "Heat", "1995")
     episode = ElementTree.parse(lib.dest / "Shows/Lost/Season 01/Lost S01E02.nfo").getroot()
     assert (episode.tag, episode.findtext("showtitle"), episode.findtext("season"),
             episode.findtext("episode")) == ("episodedetails", "Lost", "1", "2")
+    show = ElementTree.parse(lib.dest / "Shows/Lost/tvshow.nfo").getroot()
+    assert (show.tag, show.findtext("title")) == ("tvshow", "Lost")
+    season = ElementTree.parse(lib.dest / "Shows/Lost/Season 02/season.nfo").getroot()
+    assert (season.tag, season.findtext("seasonnumber")) == ("season", "2")
+
+
+def test_auto_writes_no_nfo_that_would_only_repeat_the_file_name(lib: Lib) -> None:
+    stats = run(lib)  # offline, and these files hold no streams MediaInfo could read
+    assert not list(lib.dest.rglob("*.nfo")) and stats.not_created > 0
 
 
 def test_no_nfo_writes_none(lib: Lib) -> None:

@@ -125,7 +125,7 @@ def test_a_movie_its_subtitle_and_poster_go_together(make_tree: MakeTree,
     assert entries[release + "Sample/sample.mkv"].action == "skip"
     assert entries[release + "RARBG.txt"].reason == "not a media file"
     assert entries["dl/lonely.en.srt"].action == "skip"
-    assert entries["create:Movies/Heat (1995)/Heat (1995).nfo"].describes == video.source
+    assert entries["create:Movies/Heat (1995)/movie.nfo"].describes == video.source
 
 
 def test_episodes_music_and_books_fall_back_to_their_folders(make_tree: MakeTree,

@@ -82,7 +82,7 @@ def test_the_dune_remake_is_told_apart_from_the_original_by_year(client: Handler
     assert [(c.id, c.year) for c in both] == [("438631", 2021), ("841", 1984)]  # by popularity
 
 
-def test_movie_details_fill_the_imdb_id_alternative_titles_and_artwork(
+def test_movie_details_fill_the_ids_plot_rating_and_artwork_in_one_request(
         client: HandlerClient) -> None:
     work = movie("The Matrix", 1999)
     [candidate] = tmdb.PROVIDER.lookup(client, work)
@@ -90,11 +90,30 @@ def test_movie_details_fill_the_imdb_id_alternative_titles_and_artwork(
     assert full.ids == {"tmdb": "603", "imdb": "tt0133093"}
     assert full.alternative_titles == ["Matrix"]
     assert full.artwork == {
-        "poster": tmdb.IMAGE_BASE + "/f89U3ADr1oiB1s9GkdPOEpXUk5H.jpg",
-        "backdrop": tmdb.IMAGE_BASE + "/fNG7i7RqMErkcqhohV2a6cV1Ehy.jpg"}
-    assert tmdb.IMAGE_BASE == "https://image.tmdb.org/t/p/original"
+        "poster": "https://image.tmdb.org/t/p/w780/f89U3ADr1oiB1s9GkdPOEpXUk5H.jpg",
+        "backdrop": "https://image.tmdb.org/t/p/original/fNG7i7RqMErkcqhohV2a6cV1Ehy.jpg"}
+    assert full.overview is not None and full.overview.startswith("A hacker learns")
+    assert (full.tagline, full.genres, full.runtime, full.premiered) == (
+        "Reality is a thing of the past.", ["Action", "Science Fiction"], 136, "1999-03-30")
+    assert full.certification == "R"  # the US theatrical release, not the premiere's blank
     assert client.calls[-1] == ("/movie/603", {
-        "append_to_response": "external_ids,alternative_titles", "language": "en-US"})
+        "append_to_response": "external_ids,release_dates,alternative_titles",
+        "language": "en-US"})
+
+
+def test_the_certification_is_the_configured_countrys(client: HandlerClient) -> None:
+    french = tmdb.Tmdb(country="FR")
+    work = movie("Heat", 1995)
+    [candidate] = french.lookup(client, work)
+    assert french.details(client, candidate, work).certification == "12"
+    assert tmdb.Tmdb(country="JP").details(client, candidate, work).certification is None
+
+
+def test_images_come_from_the_configured_base_and_size(client: HandlerClient) -> None:
+    local = tmdb.Tmdb(image_base="http://127.0.0.1:9/img/", poster_size="w342")
+    [candidate] = local.lookup(client, movie("Heat", 1995))
+    assert candidate.artwork["poster"] == \
+        "http://127.0.0.1:9/img/w342/umSVjVdbVwtx5ryCA2QXL44Durm.jpg"
 
 
 def test_amelie_keeps_its_original_french_title(client: HandlerClient) -> None:

@@ -40,7 +40,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -51,7 +50,7 @@ from typing import Any
 
 import requests
 from requests.adapters import HTTPAdapter
-from requests_cache import CachedSession
+from requests_cache import DO_NOT_CACHE, CachedSession
 from requests_cache.policy.settings import DEFAULT_IGNORED_PARAMS
 from tenacity import (
     RetryCallState,
@@ -63,6 +62,7 @@ from tenacity import (
 )
 
 from pipeline.core.errors import LookupFailed, ProviderUnusable
+from pipeline.core.redact import install_log_redaction, redact
 
 __all__ = [
     "CACHE_FILE",
@@ -116,7 +116,7 @@ def build_session(cache_dir: Path, ttl_days: int, user_agent: str) -> CachedSess
     )
     session.headers["User-Agent"] = user_agent
     session.headers["Accept"] = "application/json"
-    _install_log_redaction()
+    install_log_redaction()
     return session
 
 
@@ -302,11 +302,41 @@ class Client:
                                    f"(gave up after {attempts} attempt(s))")
         return self._decode(path, response)
 
+    def stream(self, url: str) -> requests.Response | None:
+        """GET a whole URL below ``base_url`` as a stream (for files: never cached, so a
+        large body is not read just to be stored); None for 404. The caller closes it.
+
+        Retried and rate-limited like ``get_json``; any other 4xx is a LookupFailed
+        for this one item.
+        """
+        if not url.startswith(self.base_url + "/"):
+            raise LookupFailed(f"{self.name}: refusing a URL from another host")
+        path = url[len(self.base_url):]
+        retrying = Retrying(
+            retry=retry_if_exception(_is_retryable),
+            stop=stop_after_attempt(self.max_attempts) | stop_before_delay(self.budget_s),
+            wait=self._wait, sleep=self._retry_sleep, reraise=True)
+        try:
+            response = retrying(self._get, url, dict(self._params), stream=True)
+        except _RetryableStatus as exc:
+            raise LookupFailed(f"{self.name}: {path}: HTTP {exc.status}") from None
+        except requests.RequestException as exc:
+            raise LookupFailed(f"{self.name}: {path}: {type(exc).__name__}") from None
+        if response.status_code == 404:
+            response.close()
+            return None
+        if not 200 <= response.status_code < 300:
+            response.close()
+            raise LookupFailed(f"{self.name}: {path}: HTTP {response.status_code}")
+        return response
+
     # -- internals
 
-    def _get(self, url: str, params: Mapping[str, str]) -> requests.Response:
+    def _get(self, url: str, params: Mapping[str, str],
+             stream: bool = False) -> requests.Response:
+        extra: dict[str, Any] = {"stream": True, "expire_after": DO_NOT_CACHE} if stream else {}
         response = self._session.get(url, params=params, headers=self._headers,
-                                     timeout=self.timeout_s)
+                                     timeout=self.timeout_s, **extra)
         if getattr(response, "from_cache", False):
             self.stats.add(cache_hits=1)
         if response.status_code in RETRY_STATUSES:
@@ -353,44 +383,3 @@ class Client:
         what = f"HTTP {exc.status}" if isinstance(exc, _RetryableStatus) else type(exc).__name__
         log.info("%s: %s: %s, attempt %d, retrying in %.1f s", self.name, path, what,
                  state.attempt_number, state.upcoming_sleep)
-
-
-# --------------------------------------------------------------------------- logging
-
-
-_SECRET_QUERY = re.compile(r"(?i)\b(api_key|apikey|access_token)=[^&\s'\"]*")
-_BEARER = re.compile(r"(?i)\b(bearer)\s+[^\s'\",]+")
-_REDACTED_LOGGERS = (
-    "urllib3.connectionpool",
-    "requests_cache.session",
-    "requests_cache.policy.actions",
-    "requests_cache.policy.expiration",
-    "requests_cache.backends.base",
-    "requests_cache.backends.sqlite",
-    "requests_cache.models.response",
-)
-
-
-def redact(text: str) -> str:
-    """``api_key=…`` and ``Bearer …`` values replaced by ``***``."""
-    return _BEARER.sub(r"\1 ***", _SECRET_QUERY.sub(r"\1=***", text))
-
-
-class _RedactSecrets(logging.Filter):
-    def filter(self, record: logging.LogRecord) -> bool:
-        try:
-            message = record.getMessage()
-        except Exception:  # a broken record: let logging report it
-            return True
-        record.msg, record.args = redact(message), None
-        if record.exc_info:
-            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
-            record.exc_info = None
-        return True
-
-
-def _install_log_redaction() -> None:
-    for name in _REDACTED_LOGGERS:
-        logger = logging.getLogger(name)
-        if not any(isinstance(f, _RedactSecrets) for f in logger.filters):
-            logger.addFilter(_RedactSecrets())

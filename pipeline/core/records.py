@@ -260,6 +260,8 @@ class PlanEntry(msgspec.Struct, frozen=True, omit_defaults=True):
     destination: str | None = None
     reason: str | None = None
     describes: str | None = None
+    url: str | None = None  # create artwork: where organize downloads it from
+    ids: dict[str, str] = {}  # a move named from an enrich match: that match's provider ids
     title: str | None = None
     year: int | None = None
     season: int | None = None
@@ -303,9 +305,16 @@ class EnrichRecord(msgspec.Struct, frozen=True, omit_defaults=True):
     candidates: list[dict[str, str]] = []
     episode_titles: dict[str, str] = {}  # "S01E02" -> title
     season_episodes: dict[str, list[int]] = {}  # season -> every episode the provider lists
-    artwork: dict[str, str] = {}  # poster, backdrop … -> URL
+    artwork: dict[str, str] = {}  # poster, backdrop, season01, front, cover … -> URL
     skipped: list[str] = []
     errors: list[ItemError] = []
+    # Details of a strong match (what NFO files carry); absent until one is made.
+    overview: str | None = None
+    tagline: str | None = None
+    genres: list[str] = []
+    runtime: int | None = None  # minutes
+    certification: str | None = None  # for providers.tmdb.country, e.g. "R"
+    premiered: str | None = None  # YYYY-MM-DD
 
 
 class EnrichSummary(msgspec.Struct, frozen=True):

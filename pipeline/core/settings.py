@@ -112,7 +112,10 @@ class TmdbSettings(msgspec.Struct, **_STRICT):
     api_key: str | None = None
     bearer_token: str | None = None
     base_url: str = "https://api.themoviedb.org/3"
+    image_base_url: str = "https://image.tmdb.org/t/p"
+    poster_size: str = "w780"
     language: str = "en-US"
+    country: str = "US"
     rate: float = 4.0
 
     def __repr__(self) -> str:
@@ -127,6 +130,7 @@ class MusicBrainzSettings(msgspec.Struct, **_STRICT):
 
 class OpenLibrarySettings(msgspec.Struct, **_STRICT):
     base_url: str = "https://openlibrary.org"
+    covers_url: str = "https://covers.openlibrary.org"
     rate: float = 1.0
 
 
@@ -162,10 +166,11 @@ class NamingSettings(msgspec.Struct, **_STRICT):
 
 
 class OrganizeSettings(msgspec.Struct, **_STRICT):
-    mode: Literal["move", "copy", "hardlink", "symlink"] = "move"
+    mode: Literal["move", "copy", "hardlink", "hardlink-or-copy", "symlink"] = "move"
     conflict: Literal["skip", "rename", "fail"] = "skip"
-    nfo: bool = True
+    nfo: bool | Literal["auto"] = "auto"
     artwork: bool = True
+    artwork_max_bytes: int = 20 * 1024 * 1024
 
 
 class Settings(msgspec.Struct, **_STRICT):

@@ -125,7 +125,10 @@ class _Lookups:
 
         self.settings = settings
         self.providers = registry()
-        self.providers["tmdb"] = tmdb.Tmdb(language=settings.providers.tmdb.language)
+        conf = settings.providers.tmdb
+        self.providers["tmdb"] = tmdb.Tmdb(language=conf.language, country=conf.country,
+                                           image_base=conf.image_base_url,
+                                           poster_size=conf.poster_size)
         self.active = active
         self.clients = clients
         self.overrides = overrides
@@ -165,9 +168,10 @@ class _Lookups:
                 chosen = ranked[0][2] if ranked and confidence != "none" else None
                 best_score = ranked[0][0] if ranked else 0.0
                 reasons = ranked[0][1] if ranked else ["no candidate"]
-                # Movies need nothing beyond the search; a series needs its season
-                # lists, an album its tracks: details only when they add something.
-                if chosen is not None and work.kind != "movie":
+                # A series needs its season lists, an album its tracks; a movie
+                # needs its details (ids, plot, rating for its NFO) only once the
+                # match is sure: a doubtful one gets them when it is accepted.
+                if chosen is not None and (work.kind != "movie" or confidence == "strong"):
                     chosen = provider.details(client, chosen, work)
             for name in follow_ups:
                 if chosen is not None and name not in self.disabled:
@@ -191,7 +195,10 @@ class _Lookups:
             ids={**chosen.ids, chosen.provider: chosen.id}, title=chosen.title,
             original_title=chosen.original_title, year=chosen.year, score=best_score,
             reasons=reasons, candidates=candidates, episode_titles=chosen.episode_titles,
-            season_episodes=chosen.season_episodes, artwork=chosen.artwork, errors=errors)
+            season_episodes=chosen.season_episodes, artwork=chosen.artwork, errors=errors,
+            overview=chosen.overview, tagline=chosen.tagline, genres=chosen.genres,
+            runtime=chosen.runtime, certification=chosen.certification,
+            premiered=chosen.premiered)
 
 
 def _clients(settings: Settings, active: set[str]) -> tuple[Any, dict[str, Any]]:

@@ -22,15 +22,17 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+from collections.abc import Callable
 
 from pipeline.core.errors import JforgError
 from pipeline.core.fingerprint import fingerprint
 from pipeline.core.paths import from_wire
 from pipeline.organize import fsops
+from pipeline.organize.artwork import ArtworkRefused
 from pipeline.organize.journal import Line, Op
 from pipeline.organize.steps import Step
 
-__all__ = ["Stop", "apply", "prepare", "settle", "tmp_name"]
+__all__ = ["Fetch", "Stop", "apply", "backup_name", "prepare", "settle", "tmp_name"]
 
 
 class Stop(JforgError):
@@ -43,6 +45,12 @@ def tmp_name(dest: str, txn: str, op: int) -> str:
     # Short and hidden whatever the destination's name (a 255-byte name has no
     # room for a suffix); Jellyfin and file managers skip dot files.
     return os.path.join(os.path.dirname(dest), f".jforg-{txn}-{op}.tmp")
+
+
+def backup_name(dest: str, txn: str, op: int) -> str:
+    """Where a file a create replaces is kept (same folder: a rename, hidden), for
+    rollback to put back."""
+    return os.path.join(os.path.dirname(dest), f".jforg-{txn}-{op}.bak")
 
 
 def _failed(op: int, code: str, message: str) -> Line:
@@ -71,9 +79,15 @@ def prepare(step: Step, tmp: str) -> None:
         os.close(fd)
 
 
-def apply(step: Step, op: int, tmp: str | None) -> Line:
+Fetch = Callable[[str, str], str]  # (url, tmp) -> BLAKE2b of what was written
+
+
+def apply(step: Step, op: int, tmp: str | None, *, fetch: Fetch | None = None,
+          backup: str | None = None) -> Line:
     try:
-        return _apply(step, op, tmp)
+        return _apply(step, op, tmp, fetch, backup)
+    except ArtworkRefused as exc:
+        return _failed(op, "artwork_refused", str(exc))
     except OSError as exc:
         if tmp is not None:
             with contextlib.suppress(OSError):
@@ -84,7 +98,8 @@ def apply(step: Step, op: int, tmp: str | None) -> Line:
         return _failed(op, _code(exc), f"{exc.strerror or exc}")
 
 
-def _apply(step: Step, op: int, tmp: str | None) -> Line:
+def _apply(step: Step, op: int, tmp: str | None, fetch: Fetch | None,
+           backup: str | None) -> Line:
     if step.action == "mkdir":
         os.mkdir(step.dest)
         return Line("done", op)
@@ -100,15 +115,22 @@ def _apply(step: Step, op: int, tmp: str | None) -> Line:
         return Line("done", op)
     if step.action == "create":
         assert tmp is not None
-        if not os.path.exists(tmp):  # not prepared by the batch (a folder was missing then)
+        content_hash = step.content_hash
+        if step.url is not None:
+            if fetch is None:
+                return _failed(op, "offline", "artwork is not downloaded offline")
+            content_hash = fetch(step.url, tmp)
+        elif not os.path.exists(tmp):  # not prepared by the batch (a folder was missing then)
             prepare(step, tmp)
             fd = os.open(tmp, os.O_RDONLY)
             try:
                 os.fsync(fd)
             finally:
                 os.close(fd)
+        if step.replace and backup is not None and os.path.lexists(step.dest):
+            os.rename(step.dest, backup)  # kept aside: rollback puts it back
         fsops.place(tmp, step.dest)
-        return _placed(op, step.dest, step.content_hash)
+        return _placed(op, step.dest, content_hash)
     assert step.source is not None
     _check_source(step)
     if step.action == "move" and step.via == "rename":
@@ -158,14 +180,21 @@ def settle(op: Op, txn: str) -> Line:
     number = intent.op
     if intent.action == "mkdir":
         return Line("done" if os.path.isdir(dest) else "cancelled", number)
+    if intent.backup is not None and not os.path.lexists(dest):
+        with contextlib.suppress(FileNotFoundError):  # set aside, never replaced: undo that
+            os.rename(from_wire(intent.backup), dest)
     if not os.path.lexists(dest):
         return Line("cancelled", number)
     if intent.action == "symlink":
         ours = os.path.islink(dest) and os.readlink(dest) == intent.target
         return Line("done" if ours else "cancelled", number)
     if intent.action == "create":
-        ours = fsops.file_hash(dest) == intent.hash
-        return _placed(number, dest, intent.hash) if ours else Line("cancelled", number)
+        # Checked free (or set aside) before the intent and placed without replacing:
+        # a file there now is ours, unless its bytes say otherwise.
+        ours = intent.hash is None or fsops.file_hash(dest) == intent.hash
+        if ours:
+            return _placed(number, dest, intent.hash)
+        return Line("cancelled", number)
     assert source is not None
     if intent.action == "hardlink":
         return Line("done" if fsops.same_file(source, dest) else "cancelled", number)

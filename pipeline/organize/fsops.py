@@ -35,7 +35,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
-__all__ = ["HASH_CHUNK", "copy_into", "durable", "file_hash", "fsync_dir", "place",
+__all__ = ["HASH_CHUNK", "copy_into", "device_of", "durable", "file_hash", "fsync_dir", "place",
            "same_file"]
 
 HASH_CHUNK = 1 << 20
@@ -191,3 +191,16 @@ def durable(folders: Iterable[str]) -> None:
         if dev not in seen:
             seen.add(dev)
             _syncfs(folder)
+
+
+def device_of(path: str) -> tuple[int, str]:
+    """The device of ``path``'s nearest existing ancestor, and that ancestor."""
+    probe = path
+    while True:
+        try:
+            return os.stat(probe).st_dev, probe
+        except FileNotFoundError:
+            parent = os.path.dirname(probe)
+            if parent == probe:
+                raise
+            probe = parent

@@ -65,6 +65,8 @@ class Line(msgspec.Struct, frozen=True, omit_defaults=True):
     tmp: str | None = None  # a copy's temporary name in the destination folder
     via: str | None = None  # rename or copy (a move), the copy method used
     target: str | None = None  # a symlink's target text
+    url: str | None = None  # a created image: where it was downloaded from
+    backup: str | None = None  # a replaced file's hidden copy (--overwrite-nfo/-artwork)
     dev: int | None = None  # the source's identity when the intent was written
     ino: int | None = None
     size: int | None = None

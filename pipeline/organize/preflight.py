@@ -20,27 +20,15 @@ import shutil
 from dataclasses import dataclass, field
 
 from pipeline.core.progress import human_bytes
+from pipeline.organize.fsops import device_of
 from pipeline.organize.steps import Step
 
-__all__ = ["MAX_NAME", "MAX_PATH", "Preflight", "device_of"]
+__all__ = ["MAX_NAME", "MAX_PATH", "Preflight"]
 
 MAX_NAME = 255
 MAX_PATH = 4096
 _SHOWN = 20
 _SPARE = 1.10  # free space wanted: bytes to copy + 10 %
-
-
-def device_of(path: str) -> tuple[int, str]:
-    """The device of ``path``'s nearest existing ancestor, and that ancestor."""
-    probe = path
-    while True:
-        try:
-            return os.stat(probe).st_dev, probe
-        except FileNotFoundError:
-            parent = os.path.dirname(probe)
-            if parent == probe:
-                raise
-            probe = parent
 
 
 @dataclass

@@ -24,26 +24,22 @@ Contract:
 
 from __future__ import annotations
 
-import contextlib
 import datetime as _dt
-import hashlib
 import os
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Literal
-
-import msgspec
 
 from pipeline import __version__
 from pipeline.core.errors import UsageError
 from pipeline.core.manifest import file_sha256, read_header
 from pipeline.core.paths import from_wire, to_wire
-from pipeline.core.records import PLAN_SCHEMA, PlanEntry
+from pipeline.core.records import PLAN_SCHEMA
 from pipeline.core.settings import Settings
 from pipeline.organize import fsops
-from pipeline.organize.execute import Stop, apply, prepare, settle, tmp_name
+from pipeline.organize.artwork import Artwork
+from pipeline.organize.batches import BatchRunner
+from pipeline.organize.execute import settle
 from pipeline.organize.journal import (
     JOURNAL_SCHEMA,
     Header,
@@ -54,54 +50,13 @@ from pipeline.organize.journal import (
     new_txn_id,
     transactions,
 )
-from pipeline.organize.nfo import nfo_for
-from pipeline.organize.preflight import Preflight, device_of
+from pipeline.organize.options import OrganizeOptions, OrganizeStats
+from pipeline.organize.preflight import Preflight
 from pipeline.organize.signals import Deferred
-from pipeline.organize.steps import Folders, Mode, Step, how, read_plan
+from pipeline.organize.steps import StepPlanner, matches
 
 __all__ = ["OrganizeOptions", "OrganizeStats", "run"]
 
-_BATCH_STEPS = 1024
-_BATCH_BYTES = 64 << 20
-_EXAMPLES = 10
-
-
-class OrganizeOptions(msgspec.Struct, frozen=True):
-    """What ``jforg organize`` was asked for (flags over ``organize.*`` settings)."""
-
-    dest: str | None = None  # default: the plan's destination
-    mode: Mode = "move"
-    conflict: Literal["skip", "rename", "fail"] = "skip"
-    dry_run: bool = False
-    absolute_links: bool = False
-    nfo: bool = True
-
-    @classmethod
-    def from_settings(cls, settings: Settings, **flags: Any) -> OrganizeOptions:
-        given = {k: v for k, v in flags.items() if v is not None}
-        base = cls(mode=settings.organize.mode, conflict=settings.organize.conflict,
-                   nfo=settings.organize.nfo)
-        return msgspec.structs.replace(base, **given)
-
-
-@dataclass
-class OrganizeStats:
-    txn: str | None = None
-    journal: Path | None = None
-    steps: dict[str, int] = field(default_factory=dict)  # done steps per action
-    failures: dict[str, int] = field(default_factory=dict)  # per error code
-    examples: list[str] = field(default_factory=list)  # "path: code: message"
-    plan_skips: int = 0
-    not_created: int = 0  # create entries with nothing to write (or --no-nfo)
-    bytes_copied: int = 0
-    resumed: str | None = None  # the transaction this run finished
-    notes: list[str] = field(default_factory=list)
-    dry_run: list[str] = field(default_factory=list)
-    elapsed: float = 0.0
-
-    @property
-    def failed(self) -> int:
-        return sum(self.failures.values())
 
 
 def _check_plan(work: Path, options: OrganizeOptions) -> tuple[str, str]:
@@ -124,87 +79,6 @@ def _check_plan(work: Path, options: OrganizeOptions) -> tuple[str, str]:
                          f"destination {dest}; run jforg plan --dest "
                          f"{os.path.abspath(options.dest)} first")
     return dest, file_sha256(plan_path)
-
-
-def _free_name(dest: str, taken: set[str]) -> str:
-    stem, ext = os.path.splitext(dest)
-    for n in range(2, 10_000):
-        candidate = f"{stem} ({n}){ext}"
-        if candidate not in taken and not os.path.lexists(candidate):
-            return candidate
-    return dest
-
-
-class _Planner:
-    """Turns plan entries into steps (twice: preflight, then the run; same answers)."""
-
-    def __init__(self, work: Path, options: OrganizeOptions, skip_entries: set[int]) -> None:
-        self.work = work
-        self.options = options
-        self.skip_entries = skip_entries
-        self.devices: dict[str, tuple[int, str]] = {}
-
-    def device(self, folder: str) -> tuple[int, str]:
-        if folder not in self.devices:
-            self.devices[folder] = device_of(folder)
-        return self.devices[folder]
-
-    def steps(self, stats: OrganizeStats | None = None) -> Iterator[tuple[Step, int, int | None]]:
-        """(step, destination device, source device) for every entry still to do."""
-        folders = Folders()
-        taken: set[str] = set()
-        media: PlanEntry | None = None
-        for index, entry, scan in read_plan(self.work):
-            if entry.action == "skip":
-                if stats is not None:
-                    stats.plan_skips += 1
-                continue
-            if entry.action == "move":
-                media = entry
-            if index in self.skip_entries or entry.destination is None:
-                continue
-            dest = from_wire(entry.destination)
-            if self.options.conflict == "rename" and (dest in taken or os.path.lexists(dest)):
-                dest = _free_name(dest, taken)
-            taken.add(dest)
-            if entry.action == "create":
-                step = self._create(index, entry, dest, media)
-                if step is None:
-                    if stats is not None:
-                        stats.not_created += 1
-                    continue
-            else:
-                assert entry.source is not None and scan is not None
-                step = self._move(index, entry, dest, scan.device)
-                if scan.inode is not None:
-                    step.dev, step.ino = scan.device, scan.inode
-                    step.size, step.mtime_ns = scan.size or 0, scan.mtime_ns
-            dest_device = self.device(os.path.dirname(dest))[0]
-            for folder in folders.missing(dest):
-                yield Step("mkdir", folder), dest_device, None
-            yield step, dest_device, scan.device if scan is not None else None
-
-    def _move(self, index: int, entry: PlanEntry, dest: str, source_device: int | None) -> Step:
-        source = from_wire(entry.source or "")
-        same = source_device is not None and \
-            source_device == self.device(os.path.dirname(dest))[0]
-        action, via = how(self.options.mode, same)
-        target = None
-        if action == "symlink":
-            target = source if self.options.absolute_links else \
-                os.path.relpath(source, os.path.dirname(dest))
-        return Step(action, dest, entry=index, source=source, via=via, target=target)
-
-    def _create(self, index: int, entry: PlanEntry, dest: str,
-                media: PlanEntry | None) -> Step | None:
-        if entry.kind != "nfo" or not self.options.nfo or media is None or \
-                media.source != entry.describes:
-            return None
-        content = nfo_for(media)
-        if content is None:
-            return None
-        return Step("create", dest, entry=index, size=len(content), content=content,
-                    content_hash=hashlib.blake2b(content, digest_size=32).hexdigest())
 
 
 def _settle_open(work: Path, plan_hash: str, options: OrganizeOptions, dest: str,
@@ -269,7 +143,7 @@ def run(work: Path, settings: Settings, options: OrganizeOptions, *,
     finished = {op.intent.entry for op in resume.ops if op.intent.entry is not None and (
         op.state == "done" or (op.state == "failed" and op.last is not None
                                and op.last.code != "no_space"))} if resume is not None else set()
-    planner = _Planner(work, options, finished)
+    planner = StepPlanner(work, options, finished, matches(work))
     check = Preflight(options.conflict)
     check.roots(dest)
     for step, dest_device, source_device in planner.steps():
@@ -296,9 +170,18 @@ def run(work: Path, settings: Settings, options: OrganizeOptions, *,
         stats.txn = header.txn
         first_op = 0
     stats.journal = journal.path
-    with journal, Deferred() as signals:
-        _execute(planner.steps(stats), journal, stats.txn, first_op, signals, stats, tick)
-        journal.append(Line("commit"))
+    artwork = Artwork(settings) if options.artwork and not options.offline else None
+    try:
+        with journal, Deferred() as signals:
+            fetch = artwork.fetch if artwork is not None else None
+            BatchRunner(journal, stats.txn, signals, stats, tick, fetch).run(
+                planner.steps(stats), first_op)
+            journal.append(Line("commit"))
+    finally:
+        if artwork is not None:
+            artwork.close()
+    if stats.artwork_offline:
+        stats.notes.append(f"{stats.artwork_offline} image(s) not downloaded: offline")
     stats.elapsed = time.monotonic() - start
     return stats
 
@@ -307,95 +190,3 @@ def _now() -> str:
     return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
 
 
-def _execute(steps: Iterator[tuple[Step, int, int | None]], journal: Journal, txn: str,
-             first_op: int, signals: Deferred, stats: OrganizeStats,
-             tick: Callable[[int, int], None] | None) -> None:
-    op = first_op
-    batch: list[tuple[Step, int, str | None]] = []
-    size = 0
-    for step, _, _ in steps:
-        tmp = tmp_name(step.dest, txn, op) if step.copies else None
-        batch.append((step, op, tmp))
-        op += 1
-        size += step.size if step.copies else 0
-        if len(batch) >= _BATCH_STEPS or size >= _BATCH_BYTES:
-            _run_batch(batch, journal, signals, stats, tick)
-            batch, size = [], 0
-    _run_batch(batch, journal, signals, stats, tick)
-
-
-def _run_batch(batch: list[tuple[Step, int, str | None]], journal: Journal, signals: Deferred,
-               stats: OrganizeStats, tick: Callable[[int, int], None] | None) -> None:
-    """Intents durable, steps, folders durable, outcomes durable (see the module contract)."""
-    if not batch:
-        return
-    for step, op, tmp in batch:
-        journal.append(step.intent(op, tmp))
-    journal.sync()
-    # Folders first (their steps come before their files anyway), so the new
-    # files of the batch can all be written aside and synced at once.
-    ordered = [b for b in batch if b[0].action == "mkdir"] + \
-        [b for b in batch if b[0].action != "mkdir"]
-    first_file = sum(1 for b in batch if b[0].action == "mkdir")
-    outcomes: list[Line] = []
-    stopped: BaseException | None = None
-    for position, (step, op, tmp) in enumerate(ordered):
-        if position == first_file:
-            _prepare_creates(batch)
-        if signals.requested:
-            stopped = KeyboardInterrupt()
-            outcomes += [Line("cancelled", later) for _, later, _ in ordered[position:]]
-            break
-        try:
-            line = apply(step, op, tmp)
-        except Stop as exc:
-            stopped = exc
-            line = Line("failed", op, code="no_space", message=str(exc))
-        outcomes.append(line)
-        _count(stats, step, line)
-        if tick is not None:
-            tick(sum(stats.steps.values()) + stats.failed, stats.bytes_copied)
-        if stopped is not None:
-            outcomes += [Line("cancelled", later) for _, later, _ in ordered[position + 1:]]
-            break
-    cancelled = {line.op for line in outcomes if line.type == "cancelled"}
-    for _, op, tmp in batch:
-        if op in cancelled and tmp is not None:  # a new file written aside, never placed
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-    fsops.durable({os.path.dirname(p) for step, _, _ in batch
-                   for p in (step.dest, step.source) if p is not None})
-    for line in outcomes:
-        journal.append(line)
-    if stopped is not None:
-        journal.append(Line("interrupted"))
-    journal.sync()
-    if stopped is not None:
-        raise stopped
-
-
-def _prepare_creates(batch: list[tuple[Step, int, str | None]]) -> None:
-    """Write the batch's new files aside and sync them once (see ``execute.prepare``)."""
-    written = []
-    for step, _, tmp in batch:
-        if step.action == "create" and tmp is not None and os.path.isdir(os.path.dirname(tmp)):
-            try:
-                prepare(step, tmp)
-            except OSError:
-                continue  # the step itself will meet the error and record it
-            written.append(os.path.dirname(tmp))
-    if written:
-        fsops.durable(written)
-
-
-def _count(stats: OrganizeStats, step: Step, line: Line) -> None:
-    if line.type == "done":
-        label = step.action if step.action != "move" else f"move ({step.via})"
-        stats.steps[label] = stats.steps.get(label, 0) + 1
-        if step.copies:
-            stats.bytes_copied += step.size
-        return
-    code = line.code or "failed"
-    stats.failures[code] = stats.failures.get(code, 0) + 1
-    if len(stats.examples) < _EXAMPLES:
-        stats.examples.append(f"{step.source or step.dest}: {code}: {line.message}")

@@ -2,10 +2,11 @@
 
 Contract:
 
-- ``read_plan(work)`` streams ``(index, entry, source_stat)`` for every plan
-  entry: the source's size, mtime, inode and device as the scan saw them, by
-  a merge join with probe.jsonl (the plan is in probe order), so nothing is
-  held in memory and organize can refuse a source that changed since.
+- ``read_plan(work)`` streams ``(index, entry, probe_record)`` for every plan
+  entry: the source's size, mtime, inode and device as the scan saw them (and
+  what the probe measured, for NFO files), by a merge join with probe.jsonl
+  (the plan is in probe order), so nothing is held in memory and organize can
+  refuse a source that changed since.
 - ``Step`` is one operation on one path: ``mkdir``, ``move``, ``copy``,
   ``hardlink``, ``symlink`` or ``create``. ``how`` resolves a plan move in a
   mode to what happens on disk: a rename within one filesystem, a copy across
@@ -16,22 +17,30 @@ Contract:
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 from pipeline.core.errors import ManifestError
-from pipeline.core.manifest import read_manifest
+from pipeline.core.manifest import file_sha256, read_manifest
 from pipeline.core.paths import from_wire, to_wire
-from pipeline.core.records import PLAN_SCHEMA, PROBE_SCHEMA, PlanEntry, ProbeRecord, ScanRecord
+from pipeline.core.records import (
+    ENRICH_SCHEMA,
+    PLAN_SCHEMA,
+    PROBE_SCHEMA,
+    EnrichRecord,
+    PlanEntry,
+    ProbeRecord,
+)
+from pipeline.organize.fsops import device_of
 from pipeline.organize.journal import Line, OpAction
+from pipeline.organize.nfo import nfo_for
+from pipeline.organize.options import Mode, OrganizeOptions, OrganizeStats
 
-__all__ = ["MODES", "Folders", "Mode", "Step", "how", "read_plan"]
+__all__ = ["Folders", "Step", "StepPlanner", "how", "matches", "read_plan"]
 
-Mode = Literal["move", "copy", "hardlink", "hardlink-or-copy", "symlink"]
-MODES: tuple[str, ...] = ("move", "copy", "hardlink", "hardlink-or-copy", "symlink")
 
 
 @dataclass
@@ -48,16 +57,19 @@ class Step:
     dev: int | None = None
     ino: int | None = None
     mtime_ns: int | None = None
-    content: bytes | None = None  # create: the file's bytes
+    content: bytes | None = None  # create: the file's bytes (an NFO) …
     content_hash: str | None = None
+    url: str | None = None  # … or where to download it (artwork)
+    replace: bool = False  # create over an existing file (kept aside, for rollback)
 
-    def intent(self, op: int, tmp: str | None = None) -> Line:
+    def intent(self, op: int, tmp: str | None = None, backup: str | None = None) -> Line:
         return Line("intent", op, action=self.action, entry=self.entry,
                     source=to_wire(self.source) if self.source is not None else None,
                     dest=to_wire(self.dest), tmp=to_wire(tmp) if tmp is not None else None,
                     via=self.via, target=self.target, dev=self.dev, ino=self.ino,
                     size=self.size if self.action != "mkdir" else None,
-                    mtime_ns=self.mtime_ns, hash=self.content_hash)
+                    mtime_ns=self.mtime_ns, hash=self.content_hash, url=self.url,
+                    backup=to_wire(backup) if backup is not None else None)
 
     @property
     def copies(self) -> bool:
@@ -65,8 +77,8 @@ class Step:
         return self.action in ("copy", "create") or self.via == "copy"
 
 
-def read_plan(work: Path) -> Iterator[tuple[int, PlanEntry, ScanRecord | None]]:
-    """Every plan entry with the scan record of its source (see the module contract)."""
+def read_plan(work: Path) -> Iterator[tuple[int, PlanEntry, ProbeRecord | None]]:
+    """Every plan entry with the probe record of its source (see the module contract)."""
     _, entries = read_manifest(work / "plan.jsonl", PLAN_SCHEMA, PlanEntry)
     _, probes = read_manifest(work / "probe.jsonl", PROBE_SCHEMA, ProbeRecord)
     pending: ProbeRecord | None = None
@@ -78,7 +90,7 @@ def read_plan(work: Path) -> Iterator[tuple[int, PlanEntry, ScanRecord | None]]:
                 if pending is None:
                     raise ManifestError(f"{work / 'plan.jsonl'}: {entry.source} is not in "
                                         "probe.jsonl: the plan is not of this probe; re-plan")
-            scan = pending.scan
+            scan = pending
         yield index, entry, scan
 
 
@@ -117,3 +129,127 @@ class Folders:
 def source_path(entry: PlanEntry) -> str:
     assert entry.source is not None
     return from_wire(entry.source)
+
+
+def _free_name(dest: str, taken: set[str]) -> str:
+    stem, ext = os.path.splitext(dest)
+    for n in range(2, 10_000):
+        candidate = f"{stem} ({n}){ext}"
+        if candidate not in taken and not os.path.lexists(candidate):
+            return candidate
+    return dest
+
+
+class StepPlanner:
+    """Turns plan entries into steps (twice: preflight, then the run; same answers)."""
+
+    def __init__(self, work: Path, options: OrganizeOptions, skip_entries: set[int],
+                 matches: dict[str, EnrichRecord] | None = None) -> None:
+        self.work = work
+        self.options = options
+        self.skip_entries = skip_entries
+        self.matches = matches or {}
+        self.devices: dict[str, tuple[int, str]] = {}
+
+    def device(self, folder: str) -> tuple[int, str]:
+        if folder not in self.devices:
+            self.devices[folder] = device_of(folder)
+        return self.devices[folder]
+
+    def steps(self, stats: OrganizeStats | None = None) -> Iterator[tuple[Step, int, int | None]]:
+        """(step, destination device, source device) for every entry still to do."""
+        folders = Folders()
+        taken: set[str] = set()
+        media: tuple[PlanEntry, ProbeRecord | None] | None = None
+        for index, entry, probe in read_plan(self.work):
+            if entry.action == "skip":
+                if stats is not None:
+                    stats.plan_skips += 1
+                continue
+            if entry.action == "move":
+                media = (entry, probe)
+            if index in self.skip_entries or entry.destination is None:
+                continue
+            dest = from_wire(entry.destination)
+            if entry.action == "create":
+                step = self._create(index, entry, dest, media, stats)
+                if step is None:
+                    continue
+            else:
+                if self.options.conflict == "rename" and (dest in taken or
+                                                          os.path.lexists(dest)):
+                    dest = _free_name(dest, taken)
+                assert entry.source is not None and probe is not None
+                scan = probe.scan
+                step = self._move(index, entry, dest, scan.device)
+                if scan.inode is not None:
+                    step.dev, step.ino = scan.device, scan.inode
+                    step.size, step.mtime_ns = scan.size or 0, scan.mtime_ns
+            taken.add(dest)
+            dest_device = self.device(os.path.dirname(dest))[0]
+            for folder in folders.missing(dest):
+                yield Step("mkdir", folder), dest_device, None
+            yield step, dest_device, probe.scan.device if probe is not None and \
+                entry.action == "move" else None
+
+    def _move(self, index: int, entry: PlanEntry, dest: str, source_device: int | None) -> Step:
+        source = from_wire(entry.source or "")
+        same = source_device is not None and \
+            source_device == self.device(os.path.dirname(dest))[0]
+        action, via = how(self.options.mode, same)
+        target = None
+        if action == "symlink":
+            target = source if self.options.absolute_links else \
+                os.path.relpath(source, os.path.dirname(dest))
+        return Step(action, dest, entry=index, source=source, via=via, target=target)
+
+    def _create(self, index: int, entry: PlanEntry, dest: str,
+                media: tuple[PlanEntry, ProbeRecord | None] | None,
+                stats: OrganizeStats | None) -> Step | None:
+        """An NFO's or an image's step; None (counted) when there is none to take."""
+        image = entry.kind == "image"
+        wanted = (self.options.artwork and not self.options.offline and entry.url) if image \
+            else self.options.nfo is not False
+        replace = self.options.overwrite_artwork if image else self.options.overwrite_nfo
+        exists = os.path.lexists(dest)
+        step = None
+        if wanted and (replace or not exists):
+            if image:
+                step = Step("create", dest, entry=index, url=entry.url, replace=exists)
+            elif media is not None and media[0].source == entry.describes:
+                step = self._nfo(index, dest, media[0], media[1], replace=exists)
+        if step is None and stats is not None:
+            if wanted and exists:
+                stats.kept_existing += 1
+            elif image and wanted is not False and self.options.offline:
+                stats.artwork_offline += 1
+            else:
+                stats.not_created += 1
+        return step
+
+    def _nfo(self, index: int, dest: str, media: PlanEntry, probe: ProbeRecord | None, *,
+             replace: bool) -> Step | None:
+        match = self.matches.get(media.source or "") if media.ids else None
+        content = nfo_for(os.path.basename(dest), media, probe, match,
+                          always=self.options.nfo is True)
+        if content is None:
+            return None
+        return Step("create", dest, entry=index, size=len(content), content=content,
+                    content_hash=hashlib.blake2b(content, digest_size=32).hexdigest(),
+                    replace=replace)
+
+
+def matches(work: Path) -> dict[str, EnrichRecord]:
+    """Each enriched file's work record (for NFO files), if enrich.jsonl is this probe's."""
+    path = work / "enrich.jsonl"
+    if not path.exists():
+        return {}
+    header, records = read_manifest(path, ENRICH_SCHEMA, EnrichRecord)
+    if header.inputs.get("probe.jsonl") != file_sha256(work / "probe.jsonl"):
+        return {}
+    found: dict[str, EnrichRecord] = {}
+    for record in records:
+        if record.confidence != "none":
+            for file in record.work.files:
+                found[file] = record
+    return found

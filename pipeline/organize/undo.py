@@ -75,6 +75,9 @@ def undo(op: Op, txn: str) -> Line:
         return _kept(number, why, intent.dest or "")
     if intent.action != "move":
         os.unlink(dest)  # a copy, link or file the transaction made: never the original
+        if intent.backup is not None:  # a file the create replaced: back in its place
+            with contextlib.suppress(FileNotFoundError):
+                fsops.place(from_wire(intent.backup), dest)
         return Line("undone", number)
     source = from_wire(intent.source or "")
     if os.path.lexists(source):
@@ -105,6 +108,14 @@ def settle_undo(op: Op, txn: str) -> Line | None:
             os.unlink(undo_tmp(from_wire(intent.source), txn, intent.op))
     if intent.action == "mkdir":
         return None if os.path.isdir(dest) else Line("undone", intent.op)
+    if intent.backup is not None:
+        backup = from_wire(intent.backup)
+        if not os.path.lexists(dest):
+            with contextlib.suppress(FileNotFoundError):  # ours removed, theirs not yet back
+                fsops.place(backup, dest)
+            return Line("undone", intent.op)
+        if not os.path.lexists(backup):
+            return Line("undone", intent.op)  # theirs is back already
     if os.path.lexists(dest):
         source = from_wire(intent.source) if intent.source is not None else None
         if intent.action == "move" and source is not None and os.path.lexists(source) and (

@@ -26,7 +26,7 @@ from pipeline.plan.discs import DiscCollector, DiscMovie, disc_place, folder_mov
 from pipeline.plan.folders import AUDIOBOOK_WORDS, BOOK_WORDS, fold
 from pipeline.plan.music import read_track, scene_release
 
-__all__ = ["Decision", "FirstPass", "PlanInputs", "decide"]
+__all__ = ["Decision", "FirstPass", "Owner", "PlanInputs", "accepted", "decide"]
 
 _HARD_ERRORS = frozenset({"vanished", "unreadable", "permission_denied", "broken_symlink"})
 _AUDIOBOOK_EXTS = frozenset({".m4b", ".aax", ".aa"})
@@ -45,6 +45,7 @@ class Decision(msgspec.Struct, frozen=True):
     season: int | None = None
     episodes: list[int] = []
     nfo: str | None = None  # the NFO's place (relative) when not beside the file: disc rips
+    ids: dict[str, str] = {}  # provider ids of the enrich match the name was made from
 
 
 def _skip(kind: PlanKind, reason: str) -> Decision:
@@ -137,6 +138,15 @@ def _identity(record: ProbeRecord, inputs: PlanInputs) -> tuple[Parse | None, En
     return msgspec.structs.replace(parse, **changes), match, None
 
 
+def accepted(record: ProbeRecord, inputs: PlanInputs) -> EnrichRecord | None:
+    """The enrich match of ``record``'s work when the plan applies it, else None."""
+    match = inputs.matches.get(record.path)
+    if match is None or match.confidence == "none" or \
+            _LEVELS[match.confidence] < _LEVELS.get(inputs.accept, 3):
+        return None
+    return match
+
+
 def _absolute_to_season(absolute: list[int], seasons: dict[str, list[int]]
                         ) -> tuple[int, list[int]] | None:
     """Anime numbering: episode 15 of a 12 + 12 show is S02E03 (specials don't count)."""
@@ -190,7 +200,7 @@ def _video(record: ProbeRecord, settings: Settings, inputs: PlanInputs) -> Decis
                                             replace_chars=rc, ids_in_folders=ids,
                                             tvdb_id=tvdb, tmdb_id=tmdb)
             return Decision("episode", "shows", rel, title=parse.title, year=parse.year,
-                            season=int(parse.date[:4]), episodes=[])
+                            season=int(parse.date[:4]), episodes=[], ids=dict(found))
         if parse.season is None or not parse.episodes:
             return _skip("episode", "episode without a season or episode number")
         key = f"S{parse.season:02d}E{parse.episodes[0]:02d}"
@@ -200,7 +210,7 @@ def _video(record: ProbeRecord, settings: Settings, inputs: PlanInputs) -> Decis
                                   episode_title=episode_title, replace_chars=rc,
                                   ids_in_folders=ids, tvdb_id=tvdb, tmdb_id=tmdb)
         return Decision("episode", "shows", rel, title=parse.title, year=parse.year,
-                        season=parse.season, episodes=list(parse.episodes))
+                        season=parse.season, episodes=list(parse.episodes), ids=dict(found))
     rel = layout.movie_path(parse.title, parse.year, ext, part=parse.part, replace_chars=rc,
                             ids_in_folders=ids, tmdb_id=tmdb, imdb_id=imdb)
     if rel in versions and parse.part is None:
@@ -210,7 +220,7 @@ def _video(record: ProbeRecord, settings: Settings, inputs: PlanInputs) -> Decis
             rel = layout.movie_path(parse.title, parse.year, ext, version=label,
                                     edition=parse.edition, replace_chars=rc, ids_in_folders=ids,
                                     tmdb_id=tmdb, imdb_id=imdb)
-    return Decision("movie", "movies", rel, title=parse.title, year=parse.year)
+    return Decision("movie", "movies", rel, title=parse.title, year=parse.year, ids=dict(found))
 
 
 class FirstPass:

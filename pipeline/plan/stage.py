@@ -47,7 +47,8 @@ from pipeline.core.records import (
 )
 from pipeline.core.settings import Settings
 from pipeline.plan import layout, names
-from pipeline.plan.decide import Decision, FirstPass, PlanInputs, decide
+from pipeline.plan.creates import Creates
+from pipeline.plan.decide import Decision, FirstPass, PlanInputs, accepted, decide
 from pipeline.plan.reader import Kind, mismatch, read
 
 __all__ = ["MANIFEST", "PlanStats", "run"]
@@ -86,6 +87,7 @@ class _Planner:
         self.taken: dict[str, str] = {}
         self.stats = PlanStats()
         self.failures: list[str] = []
+        self.creates = Creates(settings)
 
     def kind_root(self, decision: Decision) -> str:
         assert decision.root is not None
@@ -113,18 +115,19 @@ class _Planner:
             return [self._skip(record.path, decision.kind, decision.reason or "skipped")]
         target = self.absolute(decision)
         entry = self._move(record.path, decision.kind, target, decision)
-        out = [entry]
-        if (entry.action == "move" and decision.kind in ("movie", "episode")
-                and self.settings.organize.nfo and entry.destination is not None):
-            nfo = (names.join_under(os.path.join(self.dest, self.settings.naming.roots.movies),
-                                    decision.nfo) if decision.nfo is not None
-                   else os.path.splitext(from_wire(entry.destination))[0] + ".nfo")
-            if nfo not in self.taken and not os.path.lexists(nfo):
-                self.taken[nfo] = ""
-                self.stats.creates += 1
-                out.append(PlanEntry("create", "nfo", destination=to_wire(nfo),
-                                     describes=record.path))
-        return out
+        if entry.action != "move":
+            return [entry]
+        match = accepted(record, self.inputs)
+        if match is not None and not entry.ids:
+            entry = msgspec.structs.replace(entry, ids=dict(match.ids))
+        nfo = names.join_under(os.path.join(self.dest, self.settings.naming.roots.movies),
+                               decision.nfo) if decision.nfo is not None else None
+        created = self.creates.after(decision, entry, match, nfo)
+        for extra in created:
+            assert extra.destination is not None
+            self.taken[from_wire(extra.destination)] = ""
+        self.stats.creates += len(created)
+        return [entry, *created]
 
     def _sidecar(self, record: ProbeRecord) -> PlanEntry:
         path = from_wire(record.path)
@@ -202,7 +205,7 @@ class _Planner:
             return PlanEntry("move", kind, source=source, destination=to_wire(target))
         return PlanEntry("move", kind, source=source, destination=to_wire(target),
                          title=decision.title, year=decision.year, season=decision.season,
-                         episodes=decision.episodes)
+                         episodes=decision.episodes, ids=dict(decision.ids))
 
     def _free_name(self, target: str) -> str:
         stem, ext = os.path.splitext(target)
@@ -278,6 +281,9 @@ def run(work: Path, dest: str, settings: Settings, *,
     with ManifestWriter[PlanEntry](out, PLAN_SCHEMA, hashes, dest=to_wire(dest)) as writer:
         for record in _records(work):
             writer.write_all(planner.entries(record))
+        for art in planner.creates.artwork_entries(planner.taken):
+            planner.stats.creates += 1
+            writer.write(art)
         if planner.failures:
             shown = "; ".join(planner.failures[:3])
             raise JforgError(f"{len(planner.failures)} destination conflicts and conflict "

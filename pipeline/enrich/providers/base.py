@@ -49,7 +49,13 @@ class Candidate(msgspec.Struct, frozen=True, omit_defaults=True):
     track_count: int | None = None
     season_episodes: dict[str, list[int]] = {}
     episode_titles: dict[str, str] = {}  # "S01E02" -> title
-    artwork: dict[str, str] = {}  # "poster", "backdrop", "front" -> URL
+    artwork: dict[str, str] = {}  # "poster", "backdrop", "season01", "front", "cover" -> URL
+    overview: str | None = None
+    tagline: str | None = None
+    genres: list[str] = []
+    runtime: int | None = None  # minutes
+    certification: str | None = None
+    premiered: str | None = None  # YYYY-MM-DD
 
 
 class Provider(Protocol):

@@ -5,15 +5,20 @@ nothing found with it → once more without) or ``/search/tv``
 (``first_air_date_year=``, same retry) and returns up to 8 candidates in
 TMDB's order, with their popularity; matching scores them, not this module.
 
-``details``:
+``details`` (one request, what NFO files and artwork need appended to it):
 
-- movie → ``/movie/{id}?append_to_response=external_ids,alternative_titles``:
-  ids ``tmdb``/``imdb``, original and alternative titles, poster/backdrop URLs;
-- series → ``/tv/{id}?append_to_response=external_ids``: ids
-  ``tmdb``/``tvdb``/``imdb``, ``season_episodes`` for every season TMDB lists
-  (from its ``episode_count``), then ``/tv/{id}/season/{n}`` for each season
-  the *work* has: the real episode numbers and ``episode_titles``
-  (``"S01E02" -> name``).
+- movie → ``/movie/{id}?append_to_response=external_ids,release_dates,
+  alternative_titles``: ids ``tmdb``/``imdb``, original and alternative
+  titles, overview, tagline, genres, runtime, the certification for
+  ``country`` (theatrical release first), poster/backdrop URLs;
+- series → ``/tv/{id}?append_to_response=external_ids,content_ratings``: ids
+  ``tmdb``/``tvdb``/``imdb``, overview, genres, runtime, rating, season posters,
+  ``season_episodes`` for every season TMDB lists (from its
+  ``episode_count``), then ``/tv/{id}/season/{n}`` for each season the *work*
+  has: the real episode numbers and ``episode_titles`` (``"S01E02" -> name``).
+
+Image URLs are ``image_base`` + size + path: posters at ``poster_size``,
+backdrops at ``original``.
 
 The client carries the key (``api_key`` or ``Authorization: Bearer``);
 this module only passes query parameters, ``language`` among them.
@@ -30,10 +35,10 @@ from pipeline.core.errors import LookupFailed
 from pipeline.core.records import Work
 from pipeline.enrich.providers.base import Candidate, JsonClient
 
-__all__ = ["IMAGE_BASE", "MAX_CANDIDATES", "PROVIDER", "Tmdb"]
+__all__ = ["MAX_CANDIDATES", "PROVIDER", "Tmdb"]
 
-IMAGE_BASE: Final = "https://image.tmdb.org/t/p/original"
 MAX_CANDIDATES: Final = 8
+_THEATRICAL: Final = 3  # TMDB release_dates "type"
 
 
 def _year(date: Any) -> int | None:
@@ -62,13 +67,42 @@ def _results(data: Any, what: str) -> list[dict[str, Any]]:
     return [r for r in results if isinstance(r, dict) and isinstance(r.get("id"), int)]
 
 
-def _artwork(data: dict[str, Any]) -> dict[str, str]:
-    art = {}
-    for key, field in (("poster", "poster_path"), ("backdrop", "backdrop_path")):
-        path = _text(data.get(field))
-        if path:
-            art[key] = IMAGE_BASE + (path if path.startswith("/") else "/" + path)
-    return art
+def _genres(data: dict[str, Any]) -> list[str]:
+    genres = data.get("genres")
+    return [g["name"] for g in genres if isinstance(g, dict) and _text(g.get("name"))] \
+        if isinstance(genres, list) else []
+
+
+def _minutes(value: Any) -> int | None:
+    if isinstance(value, list):  # a series' episode_run_time
+        value = next((v for v in value if isinstance(v, int)), None)
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 \
+        else None
+
+
+def _certification(data: dict[str, Any], country: str) -> str | None:
+    """The age rating for ``country``: a movie's theatrical release first, else any."""
+    block = data.get("release_dates")
+    results = block.get("results") if isinstance(block, dict) else None
+    for entry in results if isinstance(results, list) else []:
+        if not isinstance(entry, dict) or entry.get("iso_3166_1") != country:
+            continue
+        dates = [d for d in entry.get("release_dates") or [] if isinstance(d, dict)
+                 and _text(d.get("certification"))]
+        dates.sort(key=lambda d: d.get("type") != _THEATRICAL)
+        if dates:
+            return str(dates[0]["certification"]).strip()
+    ratings = data.get("content_ratings")
+    results = ratings.get("results") if isinstance(ratings, dict) else None
+    for entry in results if isinstance(results, list) else []:
+        if isinstance(entry, dict) and entry.get("iso_3166_1") == country:
+            return _text(entry.get("rating"))
+    return None
+
+
+def _date(value: Any) -> str | None:
+    text = _text(value)
+    return text if text is not None and len(text) == 10 and text[4] == "-" else None
 
 
 class Tmdb:
@@ -77,8 +111,29 @@ class Tmdb:
     name = "tmdb"
     kinds = frozenset({"movie", "series"})
 
-    def __init__(self, language: str = "en-US") -> None:
+    def __init__(self, language: str = "en-US", *, country: str = "US",
+                 image_base: str = "https://image.tmdb.org/t/p",
+                 poster_size: str = "w780") -> None:
         self.language = language
+        self.country = country
+        self.image_base = image_base.rstrip("/")
+        self.poster_size = poster_size
+
+    def _image(self, path: Any, size: str) -> str | None:
+        text = _text(path)
+        if text is None:
+            return None
+        return f"{self.image_base}/{size}{text if text.startswith('/') else '/' + text}"
+
+    def _artwork(self, data: dict[str, Any]) -> dict[str, str]:
+        art = {}
+        poster = self._image(data.get("poster_path"), self.poster_size)
+        backdrop = self._image(data.get("backdrop_path"), "original")
+        if poster:
+            art["poster"] = poster
+        if backdrop:
+            art["backdrop"] = backdrop
+        return art
 
     # --- lookup ------------------------------------------------------------
 
@@ -112,7 +167,7 @@ class Tmdb:
             original_title=original,
             popularity=float(popularity) if isinstance(popularity, int | float) else None,
             ids={"tmdb": str(r["id"])},
-            artwork=_artwork(r),
+            artwork=self._artwork(r),
         )
 
     # --- details -----------------------------------------------------------
@@ -132,8 +187,8 @@ class Tmdb:
 
     def _movie(self, client: JsonClient, candidate: Candidate) -> Candidate:
         tmdb_id = quote(candidate.id, safe="")
-        data = self._get(client, f"/movie/{tmdb_id}",
-                         {"append_to_response": "external_ids,alternative_titles"})
+        data = self._get(client, f"/movie/{tmdb_id}", {
+            "append_to_response": "external_ids,release_dates,alternative_titles"})
         external = data.get("external_ids")
         external = external if isinstance(external, dict) else {}
         ids = {**candidate.ids, "tmdb": str(data.get("id", candidate.id))}
@@ -156,12 +211,19 @@ class Tmdb:
             year=_year(data.get("release_date")) or candidate.year,
             alternative_titles=alternatives,
             ids=ids,
-            artwork={**candidate.artwork, **_artwork(data)},
+            artwork={**candidate.artwork, **self._artwork(data)},
+            overview=_text(data.get("overview")),
+            tagline=_text(data.get("tagline")),
+            genres=_genres(data),
+            runtime=_minutes(data.get("runtime")),
+            certification=_certification(data, self.country),
+            premiered=_date(data.get("release_date")),
         )
 
     def _series(self, client: JsonClient, candidate: Candidate, work: Work) -> Candidate:
         tmdb_id = quote(candidate.id, safe="")
-        data = self._get(client, f"/tv/{tmdb_id}", {"append_to_response": "external_ids"})
+        data = self._get(client, f"/tv/{tmdb_id}",
+                         {"append_to_response": "external_ids,content_ratings"})
         external = data.get("external_ids")
         external = external if isinstance(external, dict) else {}
         ids = {**candidate.ids, "tmdb": str(data.get("id", candidate.id))}
@@ -174,6 +236,7 @@ class Tmdb:
 
         season_episodes: dict[str, list[int]] = {}
         listed: set[int] = set()
+        art = {**candidate.artwork, **self._artwork(data)}
         seasons = data.get("seasons")
         for season in seasons if isinstance(seasons, list) else []:
             if not isinstance(season, dict):
@@ -181,6 +244,9 @@ class Tmdb:
             number, count = season.get("season_number"), season.get("episode_count")
             if isinstance(number, int):
                 listed.add(number)
+                poster = self._image(season.get("poster_path"), self.poster_size)
+                if poster and 0 <= number <= 99:
+                    art[f"season{number:02d}"] = poster
                 if isinstance(count, int) and count > 0:
                     season_episodes[str(number)] = list(range(1, count + 1))
 
@@ -216,7 +282,12 @@ class Tmdb:
             ids=ids,
             season_episodes=dict(sorted(season_episodes.items(), key=lambda kv: int(kv[0]))),
             episode_titles=dict(sorted(episode_titles.items())),
-            artwork={**candidate.artwork, **_artwork(data)},
+            artwork=art,
+            overview=_text(data.get("overview")),
+            genres=_genres(data),
+            runtime=_minutes(data.get("episode_run_time")),
+            certification=_certification(data, self.country),
+            premiered=_date(data.get("first_air_date")),
         )
 
 
