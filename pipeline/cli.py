@@ -128,7 +128,17 @@ def build_parser() -> argparse.ArgumentParser:
     organize.add_argument("--absolute-links", action="store_true",
                           help="symlink mode: absolute targets instead of relative ones")
     organize.add_argument("--nfo", action=argparse.BooleanOptionalAction, default=None,
-                          help="write the plan's NFO files (default organize.nfo)")
+                          help="write the plan's NFO files (default organize.nfo: only those "
+                               "with something to say)")
+    organize.add_argument("--artwork", action=argparse.BooleanOptionalAction, default=None,
+                          help="download the plan's posters and covers (default "
+                               "organize.artwork)")
+    organize.add_argument("--offline", action="store_true", default=None,
+                          help="download nothing (default enrich.offline)")
+    organize.add_argument("--overwrite-nfo", action="store_true", default=None,
+                          help="replace NFO files already there (kept aside for rollback)")
+    organize.add_argument("--overwrite-artwork", action="store_true", default=None,
+                          help="replace images already there (kept aside for rollback)")
 
     rollback = commands.add_parser(
         "rollback", parents=[common], help="undo an organize transaction",
@@ -283,7 +293,11 @@ def _organize_options(args: argparse.Namespace, settings: Any) -> Any:
     return OrganizeOptions.from_settings(
         settings, dest=getattr(args, "dest", None), mode=getattr(args, "mode", None),
         conflict=getattr(args, "conflict", None), dry_run=getattr(args, "dry_run", None),
-        absolute_links=getattr(args, "absolute_links", None), nfo=getattr(args, "nfo", None))
+        absolute_links=getattr(args, "absolute_links", None), nfo=getattr(args, "nfo", None),
+        artwork=getattr(args, "artwork", None),
+        offline=getattr(args, "offline", None),
+        overwrite_nfo=getattr(args, "overwrite_nfo", None),
+        overwrite_artwork=getattr(args, "overwrite_artwork", None))
 
 
 def _rollback(args: argparse.Namespace, ctx: Any, runner: Any) -> Any:
