@@ -8,7 +8,9 @@
 
 ``handler`` gets the path after the prefix (``/movie/603``), the parsed
 query (``{"api_key": ["…"]}``) and the request headers, and returns
-``(status, headers, body)``. Unknown prefixes answer 404. Fault kinds:
+``(status, headers, body)``; a body that is an iterator of chunks is sent
+chunked (no Content-Length), and ``server.streamed`` then counts the bytes
+that actually left before the client hung up. Unknown prefixes answer 404. Fault kinds:
 ``"429"`` (opt ``retry_after``), ``"500"``, ``"503"``, ``"401"``, ``"slow"``
 (opt ``seconds``, then the normal answer), ``"malformed"`` (200 with broken
 JSON), ``"drop"`` (connection closed without an answer).
@@ -33,7 +35,7 @@ import pytest
 __all__ = ["FAULT_KINDS", "FakeServer", "Handler", "Recorded", "Response", "fake_server",
            "json_response"]
 
-Response = tuple[int, dict[str, str], bytes]
+Response = tuple[int, dict[str, str], Any]  # body: bytes, or an iterator of bytes chunks
 Handler = Callable[[str, dict[str, list[str]], Mapping[str, str]], Response]
 
 FAULT_KINDS = frozenset({"429", "500", "503", "401", "slow", "malformed", "drop"})
@@ -80,6 +82,7 @@ class FakeServer:
     def __init__(self, latency_s: float = 0.0) -> None:
         self.latency_s = latency_s
         self.requests: list[Recorded] = []
+        self.streamed = 0  # bytes of chunked bodies sent (see the module docstring)
         self._lock = threading.Lock()
         self._handlers: dict[str, Handler] = {}
         self._faults: list[_Fault] = []
@@ -216,10 +219,21 @@ class _RequestHandler(BaseHTTPRequestHandler):
         self.send_response(status)
         for name, value in response_headers.items():
             self.send_header(name, value)
-        self.send_header("Content-Length", str(len(body)))
+        if isinstance(body, bytes):
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+            return
+        self.send_header("Transfer-Encoding", "chunked")
         self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
+        try:
+            for chunk in body:
+                self.wfile.write(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n")
+                self.server.fake.streamed += len(chunk)
+            self.wfile.write(b"0\r\n\r\n")
+        except OSError:
+            self.close_connection = True  # the client stopped reading: fine
 
     do_GET = do_HEAD = do_POST = _handle
 

@@ -36,10 +36,26 @@ def make_library(tmp_path: Path) -> Callable[..., Path]:
         for rel in files:
             path = base / rel
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(b"x")
+            path.write_bytes(_content(rel))
         return base
 
     return make
+
+
+def _content(rel: str) -> bytes:
+    """A file's bytes: NFOs hold the XML their place wants, unless their folder is named
+    "Broken" (no XML) or "Wrong Root" (a tvshow where a movie belongs)."""
+    if not rel.endswith(".nfo"):
+        return b"x"
+    if "Broken" in rel:
+        return b"x"
+    if "Wrong Root" in rel:
+        return b"<tvshow/>"
+    name = os.path.basename(rel)
+    root = {"movie.nfo": "movie", "tvshow.nfo": "tvshow", "season.nfo": "season"}.get(name)
+    if root is None:
+        root = "episodedetails" if rel.startswith("Shows/") else "movie"
+    return f"<{root}/>".encode()
 
 
 def rel_paths(root: Path, violations: list[Violation]) -> list[tuple[str, str]]:
@@ -100,6 +116,11 @@ RULE_CASES = [
     ("extras-folder-name",
      ("Movies/Heat (1995)/Heat (1995).mkv", "Movies/Heat (1995)/Featurette/Making of.mkv"),
      "Movies/Heat (1995)/Featurette", "featurettes"),
+    ("nfo-invalid", ("Movies/Broken (1999)/Broken (1999).mkv", "Movies/Broken (1999)/movie.nfo"),
+     "Movies/Broken (1999)/movie.nfo", "overwrite-nfo"),
+    ("nfo-root", ("Movies/Wrong Root (1999)/Wrong Root (1999).mkv",
+                  "Movies/Wrong Root (1999)/movie.nfo"),
+     "Movies/Wrong Root (1999)/movie.nfo", "<movie>"),
 ]
 
 
@@ -204,3 +225,34 @@ def test_format_text_has_rule_path_message_and_fix(make_library):
     line = format_text(verify(str(root)))
     assert line == (f"movie-without-year: {root}/Movies/Heat: the movie folder's name has no"
                     " (YYYY) (fix: rename to Heat (1995))\n")
+
+
+NFO_CASES = [
+    ("Movies/Heat (1995)/movie.nfo", "<movie><title>Heat</title></movie>", []),
+    ("Movies/Heat (1995)/movie.nfo", "<tvshow><title>Heat</title></tvshow>", ["nfo-root"]),
+    ("Movies/Heat (1995)/Heat (1995).nfo", "<movie><title>Heat</title>", ["nfo-invalid"]),
+    ("Movies/Heat (1995)/movie.nfo", "https://www.imdb.com/title/tt0113277/", []),
+    ("Shows/Lost/tvshow.nfo", "<tvshow><title>Lost</title></tvshow>", []),
+    ("Shows/Lost/tvshow.nfo", "<movie><title>Lost</title></movie>", ["nfo-root"]),
+    ("Shows/Lost/Season 01/season.nfo", "<season><seasonnumber>1</seasonnumber></season>", []),
+    ("Shows/Lost/Season 01/Lost S01E01.nfo", "<movie><title>Pilot</title></movie>",
+     ["nfo-root"]),
+    ("Shows/Lost/Season 01/Lost S01E01.nfo", "<episodedetails/>", []),
+    ("Music/Nora Vale/Lanterns (2014)/album.nfo", "<album><title>L</title></album>", []),
+    ("Music/Nora Vale/album.nfo", "<artist/>", ["nfo-root"]),
+    ("Music/Nora Vale/artist.nfo", "not xml at all", ["nfo-invalid"]),
+]
+
+
+@pytest.mark.parametrize(("rel", "body", "rules"), NFO_CASES,
+                         ids=[f"{r} {b[:20]}" for r, b, _ in NFO_CASES])
+def test_an_nfo_must_parse_and_fit_its_place(tmp_path: Path, rel: str, body: str,
+                                             rules: list[str]) -> None:
+    videos = {"Movies/Heat (1995)/Heat (1995).mkv", "Shows/Lost/Season 01/Lost S01E01.mkv",
+              "Music/Nora Vale/Lanterns (2014)/01 - Harbour.flac"}
+    for path in videos:
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).touch()
+    (tmp_path / rel).write_text(body, encoding="utf-8")
+    found = [v.rule for v in verify(str(tmp_path)) if v.rule.startswith("nfo-")]
+    assert found == rules

@@ -47,10 +47,11 @@ from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 import requests
 from requests.adapters import HTTPAdapter
-from requests_cache import DO_NOT_CACHE, CachedSession
+from requests_cache import CachedSession
 from requests_cache.policy.settings import DEFAULT_IGNORED_PARAMS
 from tenacity import (
     RetryCallState,
@@ -317,7 +318,7 @@ class Client:
             stop=stop_after_attempt(self.max_attempts) | stop_before_delay(self.budget_s),
             wait=self._wait, sleep=self._retry_sleep, reraise=True)
         try:
-            response = retrying(self._get, url, dict(self._params), stream=True)
+            response = retrying(self._get_stream, url)
         except _RetryableStatus as exc:
             raise LookupFailed(f"{self.name}: {path}: HTTP {exc.status}") from None
         except requests.RequestException as exc:
@@ -332,11 +333,29 @@ class Client:
 
     # -- internals
 
-    def _get(self, url: str, params: Mapping[str, str],
-             stream: bool = False) -> requests.Response:
-        extra: dict[str, Any] = {"stream": True, "expire_after": DO_NOT_CACHE} if stream else {}
+    def _get_stream(self, url: str) -> requests.Response:
+        """One GET past the cache (requests-cache reads every body it sees, even one it
+        won't store), following up to 5 redirects by hand for the same reason."""
+        session = self._session
+        prepared = session.prepare_request(requests.Request(
+            "GET", url, params=self._params, headers=self._headers))
+        for _ in range(5):
+            response = requests.Session.send(session, prepared, stream=True,
+                                             timeout=self.timeout_s, allow_redirects=False)
+            if not response.is_redirect:
+                break
+            target = urljoin(prepared.url or url, response.headers.get("Location", ""))
+            response.close()
+            prepared = session.prepare_request(requests.Request("GET", target))
+        if response.status_code in RETRY_STATUSES:
+            retry_after = parse_retry_after(response.headers.get("Retry-After"))
+            response.close()
+            raise _RetryableStatus(response.status_code, retry_after)
+        return response
+
+    def _get(self, url: str, params: Mapping[str, str]) -> requests.Response:
         response = self._session.get(url, params=params, headers=self._headers,
-                                     timeout=self.timeout_s, **extra)
+                                     timeout=self.timeout_s)
         if getattr(response, "from_cache", False):
             self.stats.add(cache_hits=1)
         if response.status_code in RETRY_STATUSES:

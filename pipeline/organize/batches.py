@@ -112,7 +112,7 @@ def _prepare_creates(batch: list[tuple[Step, int, str | None]]) -> None:
     """Write the batch's new files aside and sync them once (see ``execute.prepare``)."""
     written = []
     for step, _, tmp in batch:
-        if step.action == "create" and tmp is not None and os.path.isdir(os.path.dirname(tmp)):
+        if step.content is not None and tmp is not None and os.path.isdir(os.path.dirname(tmp)):
             try:
                 prepare(step, tmp)
             except OSError:

@@ -208,8 +208,9 @@ class StepPlanner:
                 stats: OrganizeStats | None) -> Step | None:
         """An NFO's or an image's step; None (counted) when there is none to take."""
         image = entry.kind == "image"
-        wanted = (self.options.artwork and not self.options.offline and entry.url) if image \
-            else self.options.nfo is not False
+        offline = image and self.options.offline and self.options.artwork
+        wanted = (self.options.artwork and not self.options.offline and bool(entry.url)) \
+            if image else self.options.nfo is not False
         replace = self.options.overwrite_artwork if image else self.options.overwrite_nfo
         exists = os.path.lexists(dest)
         step = None
@@ -219,9 +220,9 @@ class StepPlanner:
             elif media is not None and media[0].source == entry.describes:
                 step = self._nfo(index, dest, media[0], media[1], replace=exists)
         if step is None and stats is not None:
-            if wanted and exists:
+            if wanted and exists and not replace:
                 stats.kept_existing += 1
-            elif image and wanted is not False and self.options.offline:
+            elif offline:
                 stats.artwork_offline += 1
             else:
                 stats.not_created += 1

@@ -8,7 +8,8 @@ Contract:
   TV Shows, Series, Audiobooks; compared case-insensitively) or one kind's
   root. A root whose name says no kind is read by content: season folders or
   SxxEyy names make shows, else the most common media class decides.
-- It only reads: it never changes, creates or opens a file, never follows a
+- It only reads: it never changes or creates a file (it opens only NFO files,
+  at most 1 MiB of each, to check their XML), never follows a
   symlinked folder, and skips hidden entries. One folder's listing is held at
   a time (plus the names of the folders above it), so memory stays flat.
 - A folder that can't be listed is skipped silently (the scan reports those).
@@ -43,6 +44,7 @@ from pipeline.plan.violations import (
     is_extra,
     loose_episodes,
     movie_without_year,
+    nfo_content,
     reserved,
     to_json,
     versions,
@@ -184,10 +186,13 @@ def _walk_kind(root: str, kind: Kind, out: Sink) -> None:
 
 
 def _plain(folder: str, out: Sink) -> None:
-    """Music, books, disc structures: only the names themselves are checked."""
+    """Music, books, disc structures: the names themselves, and album/artist NFOs."""
     listing = _list(folder)
     for entry in (*listing.files, *listing.dirs):
         reserved(entry.path, entry.name, out)
+    for entry in listing.files:
+        if entry.name in ("album.nfo", "artist.nfo"):
+            nfo_content(entry.path, entry.name.removesuffix(".nfo"), out)
     for entry in listing.dirs:
         _plain(entry.path, out)
 

@@ -17,6 +17,9 @@ Rules (stable ids)::
     orphan-subtitle         a subtitle whose name starts with no video's stem
     nfo-name                an .nfo Jellyfin ignores where it is
     extras-folder-name      "Trailer/", "Featurette/": Jellyfin wants the plural
+    nfo-invalid             an NFO Jellyfin would read that does not parse as XML
+    nfo-root                an NFO whose root does not fit its place (movie.nfo holding
+                            <tvshow>, an episode's NFO holding <movie> …)
 
 NFO names are matched exactly: on Linux Jellyfin finds ``movie.nfo`` by path,
 so ``Movie.nfo`` is missed.
@@ -27,6 +30,7 @@ from __future__ import annotations
 import os
 import re
 from typing import Final, Literal, Protocol
+from xml.etree import ElementTree
 
 import msgspec
 
@@ -37,14 +41,30 @@ from pipeline.plan.read_episodes import read_episode_path
 from pipeline.plan.read_movies import extra_of_file, parse_name
 from pipeline.probe.sidecars import subtitle_language_and_flags
 
-__all__ = ["EPISODE_CODE", "RULES", "Role", "Sink", "Violation", "check_files", "classify",
-           "format_text", "is_extra", "loose_episodes", "movie_without_year", "reserved",
-           "stem_of", "to_json", "versions", "violation"]
+__all__ = [
+    "EPISODE_CODE",
+    "RULES",
+    "Role",
+    "Sink",
+    "Violation",
+    "check_files",
+    "classify",
+    "format_text",
+    "is_extra",
+    "loose_episodes",
+    "movie_without_year",
+    "nfo_content",
+    "reserved",
+    "stem_of",
+    "to_json",
+    "versions",
+    "violation",
+]
 
 RULES: Final = (
     "episode-outside-season", "mixed-series-root", "season-folder-name", "version-prefix",
     "reserved-character", "movie-without-year", "orphan-subtitle", "nfo-name",
-    "extras-folder-name",
+    "extras-folder-name", "nfo-invalid", "nfo-root",
 )
 
 Role = Literal["root", "movie", "series", "season", "extras", "other"]
@@ -179,8 +199,46 @@ def _orphan(path: str, name: str, ext: str, stems: list[str], out: Sink) -> None
                   "Jellyfin won't attach it", fix))
 
 
+# What an NFO must hold, by its place: the root element Jellyfin's reader wants.
+_NFO_ROOTS: Final = {("movie", "movie.nfo"): "movie", ("movie", ""): "movie",
+                     ("series", "tvshow.nfo"): "tvshow", ("season", "season.nfo"): "season",
+                     ("season", ""): "episodedetails", ("music", "album.nfo"): "album",
+                     ("music", "artist.nfo"): "artist"}
+_NFO_MAX_BYTES: Final = 1 << 20
+_PROVIDER_LINK: Final = re.compile(r"(?i)imdb\.com/title/tt\d+|themoviedb\.org/(?:movie|tv)/\d+")
+
+
+def nfo_content(path: str, expected: str, out: Sink) -> None:
+    """An NFO Jellyfin will read: it must parse as XML with the root its place asks for.
+
+    A file with no markup at all that names a provider page (``imdb.com/title/tt…``)
+    is a link NFO, which Jellyfin reads for the id: not a violation.
+    """
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(_NFO_MAX_BYTES + 1)
+    except OSError:
+        return  # unreadable: the scan reports those
+    if b"<" not in data and _PROVIDER_LINK.search(data.decode("utf-8", "replace")):
+        return
+    try:
+        root = ElementTree.fromstring(data)
+    except ElementTree.ParseError as exc:
+        out.append(violation("nfo-invalid", path, f"not XML Jellyfin can read ({exc})",
+                             "write it again (jforg organize --overwrite-nfo) or remove it"))
+        return
+    if root.tag != expected:
+        out.append(violation("nfo-root", path, f"a <{root.tag}> NFO where Jellyfin reads "
+                                               f"<{expected}>",
+                             f"write it as a <{expected}> NFO, or move it where it belongs"))
+
+
 def _nfo(path: str, name: str, role: Role, stems: list[str], out: Sink) -> None:
     stem = stem_of(name)
+    expected = _NFO_ROOTS.get((role, name)) or (_NFO_ROOTS.get((role, "")) if stem in stems
+                                                 else None)
+    if expected is not None:
+        nfo_content(path, expected, out)
     if stem in stems:
         return
     allowed = {"movie": "movie.nfo", "series": "tvshow.nfo", "season": "season.nfo"}.get(role)
