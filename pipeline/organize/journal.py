@@ -29,6 +29,8 @@ from typing import Literal
 
 import msgspec
 
+from pipeline.organize.fsops import fsync_dir
+
 __all__ = ["JOURNAL_SCHEMA", "Header", "Journal", "Line", "Op", "Transaction", "load",
            "new_txn_id", "transactions"]
 
@@ -145,7 +147,7 @@ class Journal:
         finally:
             os.close(fd)
         os.replace(tmp, path)
-        _fsync_folder(folder)  # the journal's name must survive a crash too
+        fsync_dir(str(folder))  # the journal's name must survive a crash too
         return cls(path)
 
     def append(self, line: Line) -> None:
@@ -180,13 +182,6 @@ class Journal:
                  tb: TracebackType | None) -> None:
         self.close()
 
-
-def _fsync_folder(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 _TERMINAL: dict[str, TxnState] = {"commit": "committed", "interrupted": "interrupted",
