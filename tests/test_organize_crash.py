@@ -63,7 +63,15 @@ def _contents(lib: Lib) -> collections.Counter[str]:
 
 def _has_intents(journals: Path, known: set[Path]) -> bool:
     new = set(journals.iterdir()) - known if journals.is_dir() else set()
-    return any(path.read_bytes().count(b"\n") >= 2 for path in new)
+    for path in new:
+        if path.name.startswith("."):
+            continue  # a journal still being created aside
+        try:
+            if path.read_bytes().count(b"\n") >= 2:
+                return True
+        except FileNotFoundError:
+            continue
+    return False
 
 
 def _kill_once(lib: Lib, mode: str, rng: random.Random, window: float) -> bool:
