@@ -244,6 +244,21 @@ def test_pypdf_stops_at_the_read_budget_and_the_pdf_is_corrupt(tmp_path: Path) -
     assert read <= MIB + 3 * 64 * 1024
 
 
+@needs_proc_io
+def test_mutagen_stops_at_the_read_budget_on_a_tag_that_claims_200_mib(tmp_path: Path) -> None:
+    # An ID3v2.4 header whose size says 200 MiB, then nothing: mutagen reads the
+    # whole claimed tag, then hunts for a frame past it.
+    size = 200 * MIB
+    syncsafe = bytes((size >> shift) & 0x7F for shift in (21, 14, 7, 0))
+    path = _sparse(tmp_path / "library" / "01 - Song.mp3", 256 * MIB,
+                   b"ID3\x04\x00\x00" + syncsafe + b"TIT2\x00\x00\x00\x05\x00\x00\x03Song")
+    record = _probe(path, tmp_path / "library", "audio", max_read=MIB)  # and warm the imports
+    read = _bytes_read(lambda: _probe(path, tmp_path / "library", "audio", max_read=MIB))
+    assert _code(record) == "corrupt"
+    assert record.error is not None and "probe.max_read_mib" in record.error.message
+    assert read <= MIB + 3 * 64 * 1024
+
+
 def test_a_budget_failure_in_a_parser_wrapper_is_an_item_failure(tmp_path: Path) -> None:
     from pipeline.probe.books import book_meta
 

@@ -115,7 +115,7 @@ _PREFIXES: tuple[tuple[bytes, str], ...] = (
     (b"\x7f\xfe\x80\x01", "dts"),
     (b"PK\x03\x04", "zip"), (b"PK\x05\x06", "zip"), (b"PK\x07\x08", "zip"),
     (b"Rar!\x1a\x07", "rar"), (b"7z\xbc\xaf\x27\x1c", "7z"), (b"AT&TFORM", "djvu"),
-    (b"TPZ", "topaz"), (b"CONT\x02\x00", "kfx"), (b"\xeaDRMION\xee", "kfx"),
+    (b"TPZ", "topaz"), (b"CONT", "kfx"), (b"\xeaDRMION\xee", "kfx"),
 )
 _RIFF_FORMS = {b"AVI ": "avi", b"WAVE": "wav"}
 _MP4_BOXES = frozenset({b"ftyp", b"moov", b"mdat", b"free", b"skip", b"wide", b"pnot",
