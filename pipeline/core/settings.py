@@ -76,7 +76,8 @@ class ProbeSettings(msgspec.Struct, **_STRICT):
     backend: Literal["loky", "dask"] = "loky"
     scheduler: str | None = None
     batch_size: int = 64
-    timeout_s: float = 60.0
+    timeout_s: float = 20.0
+    max_read_mib: int = 64
     mediainfo_parse_speed: float = 0.0
 
 

@@ -15,7 +15,9 @@ Contract:
   unreadable    it can't be opened or read (permission, I/O error)
   empty         a zero-byte file
   unrecognised  an .epub or .cbz that is not a zip archive (a RAR named .cbz)
-  corrupt       a damaged archive, PDF or XML document, or a missing OPF
+  corrupt       a damaged archive, PDF or XML document, a missing OPF, or
+                ``max_read`` bytes read without getting through the file's
+                structure (pypdf scans a PDF without a trailer to its start)
   refused       a document this module won't parse for safety: an XML
                 document with a DTD, or a zip member over ``MAX_MEMBER_BYTES``
   ============  ==============================================================
@@ -44,7 +46,7 @@ from xml.etree import ElementTree
 from pipeline.core.errors import ItemFailure
 from pipeline.core.records import BookMeta
 from pipeline.probe.languages import normalise_language
-from pipeline.probe.mediafile import open_media, reason
+from pipeline.probe.mediafile import ReadLimitReached, open_media, over_budget, reason
 
 __all__ = ["MAX_MEMBER_BYTES", "book_meta", "normalise_isbn"]
 
@@ -60,14 +62,16 @@ _DTD_MARKERS = tuple(marker.encode(codec) for marker in ("<!DOCTYPE", "<!ENTITY"
                      for codec in ("ascii", "utf-16-le", "utf-16-be"))
 
 
-def book_meta(path: str) -> BookMeta:
+def book_meta(path: str, max_read: int | None = None) -> BookMeta:
     """Metadata of one book file; raises only ``ItemFailure`` (see module)."""
     reader = _READERS.get(os.path.splitext(path)[1].lower())
-    with open_media(path) as handle:
+    with open_media(path, max_read=max_read) as handle:
         if reader is None:
             return BookMeta(format="other")
         try:
             return reader(handle)
+        except ReadLimitReached as limit:
+            raise over_budget(limit.limit, "readable document structure") from None
         except ItemFailure:
             raise
         except OSError as exc:

@@ -6,6 +6,13 @@ MediaInfo's technical data, a role (main, sample, trailer …) and a
 fingerprint; audio gets its tags; books their embedded metadata; sidecars
 (subtitles, NFO, images, lyrics) their language, flags and owner.
 
+Before any parser runs, the head the fingerprint reads (64 KiB) is sniffed
+(``sniff.check``): a head of zeros is an unfinished download
+(``incomplete``), one that matches no format the name promises is
+``unrecognised``, and neither is handed to a parser; a video keeps the parse
+of its name and its role either way. A parser that runs reads at most
+``probe.max_read_mib`` of the file.
+
 ``run`` streams the scan manifest and sends the costly files (video, audio,
 book) in batches to ``parallel.map_batches``; sidecars are cheap and done in
 this process. A record is reused instead of re-probed when the previous
@@ -58,15 +65,19 @@ class ProbeOptions(msgspec.Struct, frozen=True):
     """What a worker needs to probe a file; small and picklable."""
 
     parse_speed: float = 0.0
-    timeout_s: float = 60.0
+    timeout_s: float = 20.0
     video_ext: frozenset[str] = frozenset()
     audio_ext: frozenset[str] = frozenset()
+    max_read: int | None = 64 * 2**20  # bytes a parser may read of one file; None: no cap
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ProbeOptions:
         ext = settings.scan.extensions
-        return cls(settings.probe.mediainfo_parse_speed, settings.probe.timeout_s,
-                   frozenset(e.lower() for e in ext.video), frozenset(e.lower() for e in ext.audio))
+        probe = settings.probe
+        return cls(parse_speed=probe.mediainfo_parse_speed, timeout_s=probe.timeout_s,
+                   video_ext=frozenset(e.lower() for e in ext.video),
+                   audio_ext=frozenset(e.lower() for e in ext.audio),
+                   max_read=probe.max_read_mib * 2**20 or None)
 
 
 class ProbeStats(msgspec.Struct):
@@ -96,9 +107,9 @@ def probe_one(record: ScanRecord, options: ProbeOptions) -> ProbeRecord:
         if record.cls == "video":
             _video(record, path, options, partial)
         elif record.cls == "audio":
-            _audio(path, partial)
+            _audio(record, path, options, partial)
         elif record.cls == "book":
-            _book(path, partial)
+            _book(record, path, options, partial)
         elif record.cls in ("subtitle", "nfo", "image"):
             _sidecar(record, path, options, partial)
     except ItemFailure as failure:
@@ -119,7 +130,6 @@ def probe_one(record: ScanRecord, options: ProbeOptions) -> ProbeRecord:
 
 
 def _video(record: ScanRecord, path: str, options: ProbeOptions, out: dict[str, Any]) -> None:
-    from pipeline.core.fingerprint import fingerprint
     from pipeline.probe.extras import classify_role
     from pipeline.probe.mediainfo import technical
     from pipeline.probe.parse import parse_video
@@ -127,31 +137,45 @@ def _video(record: ScanRecord, path: str, options: ProbeOptions, out: dict[str, 
     root = from_wire(record.root)
     parse = parse_video(path, root)
     out["parse"] = parse
-    out["fingerprint"] = fingerprint(path)
     tech = None
     try:
-        tech = technical(path, options.parse_speed)
+        _gate(record, path, out)
+        tech = technical(path, options.parse_speed, options.max_read)
     finally:
-        # Even when MediaInfo fails the name and folders still tell the role.
+        # Even when MediaInfo fails (or is never asked) the name and folders
+        # still tell the role.
         duration = tech.duration_s if tech is not None else None
         out["role"], out["role_reason"] = classify_role(path, root, duration, parse, record.size)
     out["technical"] = tech
 
 
-def _audio(path: str, out: dict[str, Any]) -> None:
-    from pipeline.core.fingerprint import fingerprint
+def _audio(record: ScanRecord, path: str, options: ProbeOptions, out: dict[str, Any]) -> None:
     from pipeline.probe.tags import audio_info
 
-    out["fingerprint"] = fingerprint(path)
-    out["tags"], out["technical"] = audio_info(path)
+    _gate(record, path, out)
+    out["tags"], out["technical"] = audio_info(path, options.max_read)
 
 
-def _book(path: str, out: dict[str, Any]) -> None:
-    from pipeline.core.fingerprint import fingerprint
+def _book(record: ScanRecord, path: str, options: ProbeOptions, out: dict[str, Any]) -> None:
     from pipeline.probe.books import book_meta
 
-    out["fingerprint"] = fingerprint(path)
-    out["book"] = book_meta(path)
+    _gate(record, path, out)
+    out["book"] = book_meta(path, options.max_read)
+
+
+def _gate(record: ScanRecord, path: str, out: dict[str, Any]) -> None:
+    """Fingerprint the file and sniff the head that read (one read for both);
+    raise ``ItemFailure`` when no parser should look at it."""
+    from pipeline.core.fingerprint import fingerprint_ends
+    from pipeline.probe.mediafile import open_media, reason
+    from pipeline.probe.sniff import check
+
+    with open_media(path, allow_empty=True) as handle:
+        try:
+            out["fingerprint"], head, tail = fingerprint_ends(handle)
+        except OSError as exc:  # EIO on a failing disk or a dropped NAS share
+            raise ItemFailure("unreadable", reason(exc)) from None
+    check(head, path, record.cls, tail)
 
 
 def _sidecar(record: ScanRecord, path: str, options: ProbeOptions, out: dict[str, Any]) -> None:

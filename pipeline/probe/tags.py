@@ -8,7 +8,8 @@ Contract:
   error), "empty" (0 bytes), "unrecognised" (mutagen knows no format in
   it, or it lacks the header its name promises: a text file called
   ``.mp3``), "corrupt" (the format is known but the file is damaged or
-  truncated past its header).
+  truncated past its header, or mutagen read ``max_read`` bytes without
+  getting through it).
 - Tags are normalised across the families mutagen reads (ID3 in MP3, WAV,
   AIFF; Vorbis comments in FLAC, Ogg, Opus; MP4 atoms; APEv2; ASF) with
   one alias table per family (``_FIELDS``). MusicBrainz ids use Picard's
@@ -39,7 +40,7 @@ from typing import Any, BinaryIO
 
 from pipeline.core.errors import ItemFailure
 from pipeline.core.records import AudioTrack, Tags, Technical
-from pipeline.probe.mediafile import open_media, reason
+from pipeline.probe.mediafile import ReadLimitReached, open_media, over_budget, reason
 
 __all__ = ["audio_info"]
 
@@ -109,11 +110,14 @@ _YEAR = re.compile(r"\s*(\d{4})")
 _TRUE = frozenset({"1", "true", "yes"})
 
 
-def audio_info(path: str) -> tuple[Tags, Technical]:
+def audio_info(path: str, max_read: int | None = None) -> tuple[Tags, Technical]:
     """Normalised tags and stream facts of one audio file; raises only ``ItemFailure``."""
-    with open_media(path) as handle:
+    with open_media(path, max_read=max_read) as handle:
         size = os.fstat(handle.fileno()).st_size
-        audio = _load(handle)
+        try:
+            audio = _load(handle)
+        except ReadLimitReached as limit:
+            raise over_budget(limit.limit, "readable audio stream") from None
     family, fields = _fields(audio.tags)
     return _tags(family, fields), _technical(audio, size)
 
