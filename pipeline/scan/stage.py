@@ -2,11 +2,12 @@
 
 The walk itself lives in ``walk``. This module decides how to spread it:
 a library is cut at its top folders into subtrees, contiguous runs of
-subtrees go to ``jobs`` forked worker processes, each writes its records
+subtrees go to ``jobs`` forked walkers (``forked``), each run's records go
 to a part file, and the parts are joined in order. Records come out in
 exactly the order a single walk gives, so the manifest is the same bytes
-whatever ``jobs`` is. On two cores this walks a warm 100 000-file tree
-about 1.8x faster than one process (see benchmarks/test_scan_bench.py).
+whatever ``jobs`` is. A library with fewer than two subtrees to spread (an
+empty folder, a handful of files) is walked here: forking would cost more
+than it saves. Figures: benchmarks/test_scan_bench.py.
 """
 
 from __future__ import annotations
