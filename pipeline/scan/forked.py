@@ -34,6 +34,7 @@ __all__ = ["MAX_TASKS", "WalkerFailed", "run_forked"]
 MAX_TASKS = 8192
 _HEADER = struct.Struct("=II")  # task index, payload length
 _FAILED = 0xFFFFFFFF  # index of a message that carries a child's traceback
+_STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 
 class WalkerFailed(RuntimeError):
@@ -61,13 +62,7 @@ def run_forked(count: int, work: Callable[[int, int], bytes], jobs: int
     finished = False
     try:
         for slot in range(children):
-            result_read, result_write = os.pipe()
-            pid = os.fork()
-            if pid == 0:  # pragma: no cover - the child: coverage can't follow a fork
-                _child(slot, work, task_read, result_write, [*pids, result_read])
-            os.close(result_write)
-            pids[result_read] = pid
-            slots[result_read] = slot
+            _fork(slot, work, task_read, pids, slots)
         os.close(task_read)
         task_read = -1
         yield from _collect(count, pids, slots)
@@ -78,14 +73,38 @@ def run_forked(count: int, work: Callable[[int, int], bytes], jobs: int
         _reap(pids, kill=not finished)
 
 
+def _fork(slot: int, work: Callable[[int, int], bytes], tasks: int, pids: dict[int, int],
+          slots: dict[int, int]) -> None:
+    """Start the child of ``slot``; record it in ``pids`` before any signal can land."""
+    result_read, result_write = os.pipe()
+    # A Ctrl-C between the fork and the bookkeeping would leave a child that
+    # nobody kills: the signals wait until the child is in ``pids``.
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+    try:
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(result_read)
+            os.close(result_write)
+            raise
+        if pid == 0:  # pragma: no cover - the child: coverage can't follow a fork
+            _child(slot, work, tasks, result_write, [*pids, result_read], mask)
+        os.close(result_write)
+        pids[result_read] = pid
+        slots[result_read] = slot
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+
+
 def _child(slot: int, work: Callable[[int, int], bytes], tasks: int, out: int,
-           inherited: list[int]) -> None:  # pragma: no cover - runs in the child
+           inherited: list[int], mask: set[int | signal.Signals]) -> None:  # pragma: no cover
     code = 0
     try:
         # Ctrl-C reaches the whole process group: only the parent reacts, then
         # kills the children; SIGTERM must simply end a child.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         for fd in inherited:
             os.close(fd)
         while len(raw := os.read(tasks, 4)) == 4:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import os
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -208,16 +209,16 @@ def _walk_items(items: Sequence[ScanRecord | Subtree], rules: Rules, stats: Scan
 def _walk_group(part: str, items: list[ScanRecord | Subtree], rules: Rules
                 ) -> tuple[int, ScanStats]:
     stats = ScanStats()
-    encoder = msgspec.json.Encoder()
+    seen: set[tuple[int, int]] = set()
+    # No max_depth: the walks yield records only. Chunks are cut by islice in
+    # C: this loop runs once per 4 096 records, not once per record.
+    records = itertools.chain.from_iterable(
+        walk_tree(item, rules, stats, seen) if isinstance(item, Subtree) else (item,)
+        for item in items)
+    encode = msgspec.json.Encoder().encode_lines
     count = 0
     with open(part, "wb") as handle:
-        batch: list[ScanRecord] = []
-        for record in _walk_items(items, rules, stats, None):
-            batch.append(record)
-            if len(batch) >= 4096:
-                handle.write(encoder.encode_lines(batch))
-                count += len(batch)
-                batch.clear()
-        handle.write(encoder.encode_lines(batch))
-        count += len(batch)
+        while chunk := list(itertools.islice(records, 4096)):
+            handle.write(encode(chunk))
+            count += len(chunk)
     return count, stats
