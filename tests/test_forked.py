@@ -37,14 +37,17 @@ def test_a_child_that_finishes_early_takes_the_remaining_tasks() -> None:
     assert [payload for _, _, payload in results[1:]].count(first) <= 1
 
 
-def test_an_exception_in_a_child_reaches_the_caller_with_its_traceback() -> None:
+def test_an_exception_in_a_child_is_one_line_with_its_traceback_as_a_note() -> None:
     def fail_on_three(slot: int, index: int) -> bytes:
         if index == 3:
             raise ValueError("three is not allowed")
         return b""
 
-    with pytest.raises(WalkerFailed, match="ValueError: three is not allowed"):
+    with pytest.raises(WalkerFailed) as info:
         list(run_forked(8, fail_on_three, 2))
+    # One line for the user; the child's traceback for --debug.
+    assert str(info.value) == "a walker process failed: ValueError: three is not allowed"
+    assert "in fail_on_three" in "".join(info.value.__notes__)
 
 
 def test_a_child_killed_mid_task_is_an_error_not_a_hang() -> None:

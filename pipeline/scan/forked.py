@@ -1,9 +1,9 @@
 """Forked walkers: run ``work(slot, i)`` for ``i`` in ``range(count)`` in child processes.
 
 Why not ``multiprocessing.Pool``: importing it and starting its threads cost
-about 30 ms of CPU per scan (a third of the start-up the scan of an empty
-folder may take), tasks and results went through pickle, and a worker killed
-from outside (the OOM killer) left ``imap`` waiting for ever. Here:
+about 30 ms of CPU per scan (the whole start-up of ``jforg scan`` is meant to
+take 100 ms), tasks and results went through pickle, and a worker killed from
+outside (the OOM killer) left ``imap`` waiting for ever. Here:
 
 - every task is in the children's memory already: they are forked after the
   caller built the task list, so only indexes travel;
@@ -30,8 +30,9 @@ from collections.abc import Callable, Generator, Iterator
 __all__ = ["MAX_TASKS", "WalkerFailed", "run_forked"]
 
 # The index pipe is filled before any child exists, so it must hold every
-# index without blocking: 4 bytes each in the 64 KiB a pipe holds on Linux.
-MAX_TASKS = 8192
+# index without blocking: 4 bytes each in the one page every pipe holds, even
+# one made when the user's pipe buffers are over their limit.
+MAX_TASKS = select.PIPE_BUF // 4
 _HEADER = struct.Struct("=II")  # task index, payload length
 _FAILED = 0xFFFFFFFF  # index of a message that carries a child's traceback
 _STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
@@ -156,10 +157,18 @@ def _collect(count: int, pids: dict[int, int], slots: dict[int, int]
                     break
                 payload, buffer = buffer[_HEADER.size:end], buffer[end:]
                 if index == _FAILED:
-                    raise WalkerFailed("a walker process failed:\n"
-                                       + payload.decode("utf-8", "replace"))
+                    raise _failure(payload.decode("utf-8", "replace"))
                 done[index] = (slots[fd], payload)
             buffers[fd] = buffer
+
+
+def _failure(child_traceback: str) -> WalkerFailed:
+    # One line for the message (the exception), the child's traceback as a
+    # note, which --debug shows with the parent's.
+    lines = [line for line in child_traceback.splitlines() if line.strip()]
+    error = WalkerFailed(f"a walker process failed: {lines[-1] if lines else 'no traceback'}")
+    error.add_note(f"in the walker process:\n{child_traceback}")
+    return error
 
 
 def _statuses(pids: dict[int, int]) -> str:
