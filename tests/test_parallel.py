@@ -34,6 +34,12 @@ def who_warmed(batch: list[int]) -> tuple[int, list[int]]:
     return os.getpid(), list(WARMED)
 
 
+def die_on_three(batch: list[int]) -> list[int]:
+    if 3 in batch:
+        os.kill(os.getpid(), 9)  # as the OOM killer or a crashing parser library would
+    return batch
+
+
 def sleep_long(batch: list[int]) -> int:
     time.sleep(60)
     return os.getpid()
@@ -93,6 +99,16 @@ def _children() -> list[int]:
             if int(stat.rsplit(")", 1)[1].split()[1]) == os.getpid():
                 found.append(int(entry.name))
     return found
+
+
+def test_a_worker_that_dies_is_an_error_not_a_hang() -> None:
+    from concurrent.futures.process import BrokenProcessPool
+
+    start = time.monotonic()
+    with pytest.raises(BrokenProcessPool):
+        list(map_batches(die_on_three, BATCHES, jobs=2))
+    assert time.monotonic() - start < 30
+    assert _children() == []
 
 
 def test_an_exception_in_a_worker_reaches_the_caller() -> None:
