@@ -41,6 +41,29 @@ def test_scan_writes_the_manifest_and_prints_the_summary(
     assert (tmp_path / "w" / "scan.jsonl").is_file()
 
 
+# What `jforg scan` must not import: its start-up is the floor of every run.
+NOT_FOR_SCAN = ("yaml", "multiprocessing", "concurrent.futures", "joblib", "rich", "guessit",
+                "pymediainfo", "requests", "pipeline.probe", "pipeline.enrich", "pipeline.report",
+                "pipeline.plan", "pipeline.organize", "pipeline.scan.forked")
+
+
+def test_scan_of_an_empty_folder_imports_only_what_it_needs(make_tree: MakeTree,
+                                                             tmp_path: Path) -> None:
+    empty = make_tree({})
+    env = {k: v for k, v in os.environ.items() if k != "JFORG_CONFIG"}  # no config file
+    code = ("import sys; from pipeline.cli import main; code = main(sys.argv[1:]); "
+            "print(code, *sorted(sys.modules), file=sys.stderr)")
+    result = subprocess.run([sys.executable, "-c", code, "scan", str(empty), "--work",
+                             str(tmp_path / "w")], capture_output=True, text=True, env=env,
+                            cwd=REPO, check=True)
+    assert result.stdout.startswith("scan: 0 files (none)")
+    code_and_modules = result.stderr.split()
+    assert code_and_modules[0] == "0"
+    loaded = [m for m in code_and_modules[1:]
+              if any(m == bad or m.startswith(bad + ".") for bad in NOT_FOR_SCAN)]
+    assert loaded == []
+
+
 def test_item_errors_give_exit_1_and_are_listed(run_jforg: Run, make_tree: MakeTree,
                                                 tmp_path: Path) -> None:
     lib = make_tree({"ok.mkv": 1})

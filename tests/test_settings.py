@@ -101,3 +101,44 @@ def test_the_nightly_example_is_a_valid_config() -> None:
     settings = load_settings(REPO / "configs" / "nightly.yaml", environ={})
     assert settings.organize.mode == "hardlink"
     assert "*.part" in settings.scan.exclude
+
+
+def test_the_shipped_defaults_digest_names_configs_default_yaml() -> None:
+    import hashlib
+
+    from pipeline.core.settings import SHIPPED_DEFAULTS_SHA256
+
+    digest = hashlib.sha256(DEFAULT_CONFIG.read_bytes()).hexdigest()
+    assert digest == SHIPPED_DEFAULTS_SHA256, (
+        "configs/default.yaml changed: once it again holds exactly the built-in defaults "
+        f"(the first test here), set SHIPPED_DEFAULTS_SHA256 in pipeline/core/settings.py "
+        f"to {digest!r}")
+
+
+def test_a_defaults_file_that_differs_from_the_shipped_one_is_read(tmp_path: Path) -> None:
+    text = DEFAULT_CONFIG.read_text(encoding="utf-8")
+    assert "  min_size: 0\n" in text
+    changed = _write(tmp_path, text.replace("  min_size: 0\n", "  min_size: 5\n"), "default.yaml")
+    assert load_settings(environ={}, defaults_file=changed).scan.min_size == 5
+    assert load_settings(environ={}, defaults_file=DEFAULT_CONFIG) == Settings()
+    # And it is checked like any layer: the error names the key and that file.
+    broken = _write(tmp_path, text + "\nnightly:\n  at: 3\n", "broken-default.yaml")
+    with pytest.raises(ConfigError, match=r"broken-default\.yaml: unknown key 'nightly'"):
+        load_settings(environ={}, defaults_file=broken)
+
+
+@pytest.mark.parametrize(("config", "parsed"), [(None, False), ("nightly.yaml", True)])
+def test_yaml_is_imported_only_when_a_file_differs_from_the_defaults(
+        config: str | None, parsed: bool) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "JFORG_CONFIG"}
+    if config is not None:
+        env["JFORG_CONFIG"] = str(REPO / "configs" / config)
+    code = ("import sys; from pipeline.core.settings import load_settings; "
+            "s = load_settings(); print('yaml' in sys.modules, s.organize.mode)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                         cwd=REPO, check=True).stdout.split()
+    assert out == [str(parsed), "hardlink" if parsed else Settings().organize.mode]

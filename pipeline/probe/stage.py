@@ -51,7 +51,8 @@ from pipeline.core.settings import Settings
 from pipeline.core.workdir import CHECKPOINT_INFIX
 from pipeline.probe.reuse import EarlierRecords
 
-__all__ = ["MANIFEST", "ProbeOptions", "ProbeStats", "probe_batch", "probe_one", "run"]
+__all__ = ["MANIFEST", "ProbeOptions", "ProbeStats", "probe_batch", "probe_one", "run",
+           "warm_worker"]
 
 MANIFEST = "probe.jsonl"
 CHECKPOINT_PREFIX = "probe" + CHECKPOINT_INFIX  # swept once probe.jsonl is newer
@@ -229,14 +230,22 @@ def _probe_limited(record: ScanRecord, options: ProbeOptions) -> ProbeRecord:
 _warmed: set[str] = set()
 
 
+def warm_worker() -> None:
+    """Build guessit's rules now: once per process, not once per file or batch.
+
+    The pool runs this before forking its workers, so they start warm.
+    """
+    from pipeline.probe.parse import warm
+
+    warm()
+    _warmed.add("guessit")
+
+
 def probe_batch(batch: tuple[list[ScanRecord], ProbeOptions]) -> list[ProbeRecord]:
     """Probe a batch in order; each file under its own time limit."""
     records, options = batch
     if "guessit" not in _warmed and any(r.cls == "video" for r in records):
-        from pipeline.probe.parse import warm
-
-        warm()  # guessit builds its rules once per worker, not once per file
-        _warmed.add("guessit")
+        warm_worker()
     # SIGALRM interrupts Python code only in the main thread (a loky worker's
     # is; a Dask worker thread's is not, and then runs without the limit).
     limit = options.timeout_s > 0 and threading.current_thread() is threading.main_thread()
@@ -352,9 +361,11 @@ def run(
                     pending.append(chunk)
                     yield chunk.todo, options
 
+            videos = any(r.cls == "video" for r in first.todo)
             for results in map_batches(probe_batch, feed(), jobs=settings.probe.jobs,
                                        backend=settings.probe.backend,
-                                       scheduler=settings.probe.scheduler):
+                                       scheduler=settings.probe.scheduler,
+                                       warm=warm_worker if videos else None):
                 emit(pending.popleft(), results)
     for stale in checkpoints(work, CHECKPOINT_PREFIX):
         with contextlib.suppress(FileNotFoundError):

@@ -2,20 +2,20 @@
 
 The walk itself lives in ``walk``. This module decides how to spread it:
 a library is cut at its top folders into subtrees, contiguous runs of
-subtrees go to ``jobs`` forked worker processes, each writes its records
+subtrees go to ``jobs`` forked walkers (``forked``), each run's records go
 to a part file, and the parts are joined in order. Records come out in
 exactly the order a single walk gives, so the manifest is the same bytes
-whatever ``jobs`` is. On two cores this walks a warm 100 000-file tree
-about 1.8x faster than one process (see benchmarks/test_scan_bench.py).
+whatever ``jobs`` is. A library with fewer than two subtrees to spread (an
+empty folder, a handful of files) is walked here: forking would cost more
+than it saves. Figures: benchmarks/test_scan_bench.py.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
-import multiprocessing
+import itertools
 import os
-import signal
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -163,51 +163,62 @@ def _groups(items: list[ScanRecord | Subtree], count: int) -> list[list[ScanReco
 def _run_parallel(writer: ManifestWriter[ScanRecord], roots: Sequence[str], rules: Rules,
                   stats: ScanStats, jobs: int, tick: Callable[[ScanStats], None] | None) -> None:
     items = _split(roots, rules, stats, jobs * _SUBTREES_PER_JOB)
-    groups = _groups(items, jobs * _TASKS_PER_JOB)
-    part_dir = writer.path.parent
-    tasks = [(str(part_dir / f"{_PART_PREFIX}{os.getpid()}-{i}"), group, rules)
-             for i, group in enumerate(groups)]
-    # fork, not spawn: a worker starts in ~5 ms with everything imported.
-    context = multiprocessing.get_context("fork")
+    if sum(isinstance(i, Subtree) for i in items) < 2:
+        # Nothing to spread (an empty or tiny library, or one deep folder):
+        # forking would cost more than it could save.
+        writer.write_all(_walk_items(items, rules, stats, tick))
+        return
+    from pipeline.scan.forked import MAX_TASKS, run_forked
+
+    groups = _groups(items, min(jobs * _TASKS_PER_JOB, MAX_TASKS))
+    prefix = str(writer.path.parent / f"{_PART_PREFIX}{os.getpid()}-")
+    parts = [f"{prefix}{i}" for i in range(len(groups))]
+
+    def work(slot: int, index: int) -> bytes:
+        count, part_stats = _walk_group(parts[index], groups[index], rules)
+        return msgspec.msgpack.encode((count, part_stats))
+
     try:
-        with context.Pool(min(jobs, len(tasks)), initializer=_worker_init) as pool:
-            for part, count, part_stats in pool.imap(_walk_group, tasks):
-                writer.append_encoded(Path(part), count)
-                Path(part).unlink()
+        with contextlib.closing(run_forked(len(groups), work, jobs)) as results:
+            for index, _, payload in results:
+                count, part_stats = msgspec.msgpack.decode(payload, type=tuple[int, ScanStats])
+                writer.append_encoded(Path(parts[index]), count)
+                os.unlink(parts[index])
                 stats.merge(part_stats)
                 if tick is not None:
                     tick(stats)
     finally:
-        # A worker killed mid-write (Ctrl-C ends the pool) leaves its part behind.
-        for part, _, _ in tasks:
+        # A walker killed mid-write (Ctrl-C ends them) leaves its part behind.
+        for part in parts:
             with contextlib.suppress(FileNotFoundError):
-                Path(part).unlink()
+                os.unlink(part)
 
 
-def _worker_init() -> None:
-    # Ctrl-C reaches the whole process group: only the parent reacts, then
-    # ends the pool with SIGTERM, which must simply kill a worker.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-
-
-def _walk_group(task: tuple[str, list[ScanRecord | Subtree], Rules]) -> tuple[str, int, ScanStats]:
-    part, items, rules = task
-    stats = ScanStats()
-    encoder = msgspec.json.Encoder()
+def _walk_items(items: Sequence[ScanRecord | Subtree], rules: Rules, stats: ScanStats,
+                tick: Callable[[ScanStats], None] | None) -> Iterator[ScanRecord]:
     seen: set[tuple[int, int]] = set()
+    for item in items:
+        if isinstance(item, ScanRecord):
+            yield item
+            continue
+        for record in walk_tree(item, rules, stats, seen, tick=tick):
+            assert isinstance(record, ScanRecord)  # no max_depth: never a Subtree
+            yield record
+
+
+def _walk_group(part: str, items: list[ScanRecord | Subtree], rules: Rules
+                ) -> tuple[int, ScanStats]:
+    stats = ScanStats()
+    seen: set[tuple[int, int]] = set()
+    # No max_depth: the walks yield records only. Chunks are cut by islice in
+    # C: this loop runs once per 4 096 records, not once per record.
+    records = itertools.chain.from_iterable(
+        walk_tree(item, rules, stats, seen) if isinstance(item, Subtree) else (item,)
+        for item in items)
+    encode = msgspec.json.Encoder().encode_lines
     count = 0
     with open(part, "wb") as handle:
-        batch: list[ScanRecord] = []
-        for item in items:
-            records = walk_tree(item, rules, stats, seen) if isinstance(item, Subtree) else [item]
-            for record in records:
-                assert isinstance(record, ScanRecord)
-                batch.append(record)
-                if len(batch) >= 4096:
-                    handle.write(encoder.encode_lines(batch))
-                    count += len(batch)
-                    batch.clear()
-        handle.write(encoder.encode_lines(batch))
-        count += len(batch)
-    return part, count, stats
+        while chunk := list(itertools.islice(records, 4096)):
+            handle.write(encode(chunk))
+            count += len(chunk)
+    return count, stats
