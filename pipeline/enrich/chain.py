@@ -10,10 +10,13 @@ when it is accepted), a series always (its season lists name the episodes) —
 and the rest of the chain follows up (the Cover Art Archive after
 MusicBrainz). A user's override wins over search.
 
-Requests per work, TMDB: a movie costs its search (two or three when a
-search finds nothing), plus one details request when strong, or one per
-expanded candidate when not (an expanded candidate chosen costs nothing
-more); a series, the same plus one request per season present.
+Requests per work, TMDB: a movie costs its search (a second one without the
+year when the year finds nothing of the name, up to two more spellings when
+nothing at all), plus one details request when strong, or one per expanded
+candidate (at most ``match.EXPANSIONS``) when not — an expanded candidate
+chosen costs nothing more; a series the same, plus one request per season
+present. Everything goes through the shared cached session: a re-run asks
+nothing.
 """
 
 from __future__ import annotations

@@ -1,12 +1,12 @@
 """The enrich stage: probe.jsonl in, enrich.jsonl out — one record per work.
 
 Files are grouped into works (``works``); each work gets one lookup chain
-— movies and series at TMDB, albums at MusicBrainz then the Cover Art
-Archive, books at OpenLibrary — in a bounded thread pool in this process
-(one SQLite HTTP cache; several processes would hit "database is locked").
-Candidates are scored (``match``); only the confidence level is decided
-here, later stages choose what to apply. A user's overrides file wins over
-search. ``--offline``, or a provider without its key, skips that provider
+(``chain``) — movies and series at TMDB, albums at MusicBrainz then the
+Cover Art Archive, books at OpenLibrary — in a bounded thread pool in this
+process (one SQLite HTTP cache; several processes would hit "database is
+locked"). Candidates are scored (``match``); only the confidence level is
+decided here, later stages choose what to apply. A user's overrides file
+(``overrides``) wins over search. ``--offline``, or a provider without its key, skips that provider
 with one line and the stage goes on; a provider that proves unusable for
 the run (bad key, outage after retries) is disabled with one message.
 """
