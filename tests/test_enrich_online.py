@@ -284,3 +284,38 @@ def test_a_malformed_answer_is_an_error_for_that_work_and_is_asked_again_next_ru
     assert first.confidence == "none" and [e.code for e in first.errors] == ["lookup_failed"]
     enrich.run(work, settings)
     assert _records(work)["movie|dune|2021"].confidence == "strong"
+
+
+RELEASES = {
+    "TV/The.Office.US.S01E02.720p.HDTV.x264-GRP.mkv": 0,
+    "TV/Queer.as.Folk.UK.S01E01.DVDRip.x264-GRP.mkv": 0,
+    "TV/Law.and.Order.SVU.S01E01.720p.WEB.x264-GRP.mkv": 0,
+    "Movies/The.Road.Warrior.1981.1080p.BluRay.x264-GRP.mkv": 0,
+    "Movies/Rogue.One.2016.1080p.BluRay.x264-GRP.mkv": 0,
+    "Movies/The.Godfather.Part.II.1974.1080p.BluRay.x264-GRP.mkv": 0,
+    "Movies/The.Godfather.1080p.BluRay.x264-GRP.mkv": 0,
+    "Movies/WALL-E.2008.720p.BluRay.x264-GRP.mkv": 0,
+}
+
+
+def test_release_names_match_by_country_alternative_title_and_head_within_the_budget(
+        providers: FakeServer, make_tree: MakeTree, tmp_path: Path) -> None:
+    work = _prepare(make_tree, tmp_path, RELEASES)
+    _, stats = enrich.run(work, _settings(providers, tmp_path))
+    got = {r.work.title: (r.confidence, r.ids.get("tmdb")) for r in _records(work).values()}
+    assert got["The Office (US)"] == ("strong", "2316")  # its country, against origin_country
+    assert got["Queer as Folk (UK)"] == ("strong", "1421")
+    assert got["Law and Order SVU"] == ("strong", "2734")  # "&" searched, an alternative title
+    assert got["The Road Warrior"] == ("strong", "8810")  # Mad Max 2, by an alternative title
+    assert got["Rogue One"] == ("strong", "330459")  # the head of its title, with the year
+    assert got["The Godfather Part II"] == ("strong", "240")
+    assert got["The Godfather"][0] == "medium"  # "Part II" may have been lost on the way
+    # The probe reads "WALL-E" as "E" (a parse matter): whatever it finds is not strong.
+    assert all(conf != "strong" for title, (conf, _) in got.items() if title == "E")
+    tmdb = providers.recorded("^/tmdb")
+    movies = [r for r in tmdb if "/search/movie" in r.path or r.path.startswith("/tmdb/3/movie/")]
+    assert len(movies) / stats.by_kind["movie"] <= 2.5
+    assert stats.requests["tmdb"] == len(tmdb)
+    providers.clear()
+    enrich.run(work, _settings(providers, tmp_path))
+    assert providers.requests == []  # alternative titles and season lists come from the cache

@@ -79,7 +79,8 @@ def test_the_dune_remake_is_told_apart_from_the_original_by_year(client: Handler
     assert [(c.id, c.year) for c in tmdb.PROVIDER.lookup(client, movie("Dune", 1984))] == [
         ("841", 1984)]
     both = tmdb.PROVIDER.lookup(client, movie("Dune"))
-    assert [(c.id, c.year) for c in both] == [("438631", 2021), ("841", 1984)]  # by popularity
+    assert [(c.id, c.year) for c in both] == [  # by popularity; the sequel's title holds it
+        ("693134", 2024), ("438631", 2021), ("841", 1984)]
 
 
 def test_movie_details_fill_the_ids_plot_rating_and_artwork_in_one_request(
@@ -239,3 +240,72 @@ def test_a_malformed_search_answer_fails_the_lookup() -> None:
 
     with pytest.raises(LookupFailed):
         tmdb.PROVIDER.lookup(HandlerClient(broken), movie("Heat"))
+
+
+def test_a_series_country_is_not_searched_for_and_origin_country_comes_back(
+        client: HandlerClient) -> None:
+    found = by_id(tmdb.PROVIDER.lookup(client, series("The Office (US)")))
+    assert client.calls[0][1]["query"] == "The Office"
+    assert {k: c.countries for k, c in found.items()} == {"2316": ["US"], "2996": ["GB"]}
+
+
+def test_a_search_that_finds_nothing_tries_and_for_ampersand_then_roman_numbers(
+        client: HandlerClient) -> None:
+    [svu] = tmdb.PROVIDER.lookup(client, series("Law and Order SVU"))
+    assert svu.id == "2734"
+    assert [q["query"] for _, q in client.calls] == ["Law and Order SVU", "Law & Order SVU"]
+    client.calls.clear()
+    [rocky] = tmdb.PROVIDER.lookup(client, movie("Rocky 2", 1979))
+    assert rocky.id == "1367"
+    assert [(q["query"], q.get("year")) for _, q in client.calls] == [
+        ("Rocky 2", "1979"), ("Rocky 2", None), ("Rocky II", None)]
+
+
+def test_a_year_without_a_film_of_the_very_name_also_searches_without_the_year(
+        client: HandlerClient) -> None:
+    # "Dune" in 2024 finds only "Dune: Part Two"; the films called "Dune" must be seen too.
+    found = tmdb.PROVIDER.lookup(client, movie("Dune", 2024))
+    assert [c.id for c in found] == ["693134", "438631", "841"]
+    assert [q.get("year") for _, q in client.calls] == ["2024", None]
+    client.calls.clear()
+    assert [c.id for c in tmdb.PROVIDER.lookup(client, movie("Heat", 1995))] == ["949"]
+    assert len(client.calls) == 1  # the year found the name itself: one search
+
+
+def test_expanding_a_movie_is_its_details_request_and_details_then_cost_nothing(
+        client: HandlerClient) -> None:
+    work = movie("The Road Warrior", 1981)
+    [candidate] = tmdb.PROVIDER.lookup(client, work)
+    assert candidate.alternative_titles == [] and not candidate.detailed
+    closer = tmdb.PROVIDER.expand(client, candidate, work)
+    assert closer.detailed and "The Road Warrior" in closer.alternative_titles
+    assert closer.ids == {"tmdb": "8810", "imdb": "tt0082694"}
+    calls = len(client.calls)
+    assert tmdb.PROVIDER.details(client, closer, work) == closer
+    assert tmdb.PROVIDER.expand(client, closer, work) == closer
+    assert len(client.calls) == calls
+
+
+def test_expanding_a_series_brings_alternative_titles_countries_and_season_lists(
+        client: HandlerClient) -> None:
+    work = series("Shingeki no Kyojin", None, {"2": [3]})
+    [candidate] = tmdb.PROVIDER.lookup(client, work)
+    closer = tmdb.PROVIDER.expand(client, candidate, work)
+    assert client.calls[-1] == ("/tv/1429", {
+        "append_to_response": "external_ids,content_ratings,alternative_titles",
+        "language": "en-US"})
+    assert "Shingeki no Kyojin" in closer.alternative_titles and closer.countries == ["JP"]
+    assert {k: len(v) for k, v in closer.season_episodes.items()} == {
+        "1": 25, "2": 12, "3": 22, "4": 30}
+    assert not closer.episode_titles
+    full = tmdb.PROVIDER.details(client, closer, work)
+    assert client.paths[-1] == "/tv/1429/season/2"  # only the season: the rest is known
+    assert full.episode_titles["S02E03"] == "Episode 3"
+    assert full.ids == {"tmdb": "1429", "tvdb": "267440", "imdb": "tt2560140"}
+
+
+def test_without_a_year_a_search_that_finds_something_is_the_only_search(
+        client: HandlerClient) -> None:
+    # Found through its US title: no other spelling of the name is searched for.
+    [stone] = tmdb.PROVIDER.lookup(client, movie("Harry Potter and the Sorcerers Stone"))
+    assert stone.id == "671" and len(client.calls) == 1

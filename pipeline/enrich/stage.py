@@ -1,20 +1,18 @@
 """The enrich stage: probe.jsonl in, enrich.jsonl out — one record per work.
 
 Files are grouped into works (``works``); each work gets one lookup chain
-— movies and series at TMDB, albums at MusicBrainz then the Cover Art
-Archive, books at OpenLibrary — in a bounded thread pool in this process
-(one SQLite HTTP cache; several processes would hit "database is locked").
-Candidates are scored (``match``); only the confidence level is decided
-here, later stages choose what to apply. A user's overrides file wins over
-search. ``--offline``, or a provider without its key, skips that provider
+(``chain``) — movies and series at TMDB, albums at MusicBrainz then the
+Cover Art Archive, books at OpenLibrary — in a bounded thread pool in this
+process (one SQLite HTTP cache; several processes would hit "database is
+locked"). Candidates are scored (``match``); only the confidence level is
+decided here, later stages choose what to apply. A user's overrides file
+(``overrides``) wins over search. ``--offline``, or a provider without its key, skips that provider
 with one line and the stage goes on; a provider that proves unusable for
 the run (bad key, outage after retries) is disabled with one message.
 """
 
 from __future__ import annotations
 
-import fnmatch
-import threading
 import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -24,21 +22,18 @@ from typing import Any
 import msgspec
 
 from pipeline import __version__
-from pipeline.core.errors import ConfigError
 from pipeline.core.manifest import ManifestWriter, file_sha256, read_manifest, write_file_atomic
-from pipeline.core.paths import from_wire
 from pipeline.core.records import (
     ENRICH_SCHEMA,
     ENRICH_SUMMARY_SCHEMA,
     PROBE_SCHEMA,
     EnrichRecord,
     EnrichSummary,
-    ItemError,
     ProbeRecord,
-    Work,
 )
 from pipeline.core.settings import Settings
-from pipeline.core.titles import fold
+from pipeline.enrich.chain import CHAINS, Lookups
+from pipeline.enrich.overrides import Override, load_overrides
 from pipeline.enrich.works import group_works
 
 __all__ = ["CHAINS", "MANIFEST", "PROVIDERS", "EnrichStats", "Override", "load_overrides", "run"]
@@ -46,12 +41,6 @@ __all__ = ["CHAINS", "MANIFEST", "PROVIDERS", "EnrichStats", "Override", "load_o
 MANIFEST = "enrich.jsonl"
 SUMMARY = "enrich.summary.json"
 PROVIDERS = ("tmdb", "musicbrainz", "openlibrary", "coverart")
-# Which providers a work of each kind asks, in order: a search, then follow-ups.
-CHAINS: dict[str, tuple[str, ...]] = {
-    "movie": ("tmdb",), "series": ("tmdb",), "album": ("musicbrainz", "coverart"),
-    "book": ("openlibrary",),
-}
-_CANDIDATES_KEPT = 5
 CHAINS_FIRST_OF = {kind: chain[0] for kind, chain in CHAINS.items()}
 CHAINS_FIRST = sorted(set(CHAINS_FIRST_OF.values()))
 
@@ -66,43 +55,6 @@ class EnrichStats(msgspec.Struct):
     elapsed: float = 0.0
 
 
-class Override(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
-    """One rule of the overrides file: a path glob or a title (and year) -> ids."""
-
-    glob: str | None = None
-    title: str | None = None
-    year: int | None = None
-    tmdb: int | str | None = None
-    musicbrainz: str | None = None
-    openlibrary: str | None = None
-
-
-def load_overrides(path: str | None) -> list[Override]:
-    if not path:
-        return []
-    import yaml
-
-    try:
-        with open(path, encoding="utf-8") as handle:
-            data = yaml.safe_load(handle) or []
-        return msgspec.convert(data, list[Override])
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read the overrides file: {exc.strerror}") from None
-    except (yaml.YAMLError, msgspec.ValidationError) as exc:
-        message = str(exc).replace("\n", " ")
-        raise ConfigError(f"{path}: not a valid overrides file: {message}") from None
-
-
-def _override_for(work: Work, overrides: Sequence[Override]) -> Override | None:
-    for rule in overrides:
-        if rule.glob and any(fnmatch.fnmatch(from_wire(f), rule.glob) for f in work.files):
-            return rule
-        if rule.title and fold(rule.title) == fold(work.title) and (
-                rule.year is None or rule.year == work.year):
-            return rule
-    return None
-
-
 def _skipped(settings: Settings, offline: bool, only: Sequence[str]) -> list[str]:
     reasons = []
     for name in PROVIDERS:
@@ -114,91 +66,6 @@ def _skipped(settings: Settings, offline: bool, only: Sequence[str]) -> list[str
                                      or settings.providers.tmdb.bearer_token):
             reasons.append(f"{name}: no API key (TMDB_API_KEY or TMDB_BEARER_TOKEN)")
     return reasons
-
-
-class _Lookups:
-    """Runs the chains; shared by the pool's threads."""
-
-    def __init__(self, settings: Settings, active: set[str], clients: Mapping[str, Any],
-                 overrides: Sequence[Override]) -> None:
-        from pipeline.enrich.providers import registry, tmdb
-
-        self.settings = settings
-        self.providers = registry()
-        conf = settings.providers.tmdb
-        self.providers["tmdb"] = tmdb.Tmdb(language=conf.language, country=conf.country,
-                                           image_base=conf.image_base_url,
-                                           poster_size=conf.poster_size)
-        self.active = active
-        self.clients = clients
-        self.overrides = overrides
-        self.disabled: dict[str, str] = {}
-        self.lock = threading.Lock()
-
-    def disable(self, name: str, why: str) -> None:
-        with self.lock:
-            self.disabled.setdefault(name, why)
-
-    def enrich(self, work: Work) -> EnrichRecord:
-        from pipeline.core.errors import LookupFailed, ProviderUnusable
-        from pipeline.enrich.match import classify, rank
-        from pipeline.enrich.providers.base import Candidate
-
-        chain = [n for n in CHAINS[work.kind] if n in self.active]
-        usable = [n for n in chain if n not in self.disabled]
-        if not usable:
-            why = [f"{n}: {self.disabled[n]}" for n in chain if n in self.disabled]
-            return EnrichRecord(work=work, confidence="none", title=work.title, year=work.year,
-                                reasons=why or ["no provider serves this kind of work"])
-        search, *follow_ups = usable
-        provider = self.providers[search]
-        client = self.clients[search]
-        errors: list[ItemError] = []
-        try:
-            rule = _override_for(work, self.overrides)
-            forced = getattr(rule, search, None) if rule is not None else None
-            if forced is not None:
-                chosen: Candidate | None = provider.details(
-                    client, Candidate(search, str(forced), work.title, work.kind), work)
-                confidence, best_score = "strong", 1.0
-                reasons, ranked = ["override"], []
-            else:
-                ranked = rank(work, provider.lookup(client, work))
-                confidence = classify(ranked, self.settings.enrich.confidence)
-                chosen = ranked[0][2] if ranked and confidence != "none" else None
-                best_score = ranked[0][0] if ranked else 0.0
-                reasons = ranked[0][1] if ranked else ["no candidate"]
-                # A series needs its season lists, an album its tracks; a movie
-                # needs its details (ids, plot, rating for its NFO) only once the
-                # match is sure: a doubtful one gets them when it is accepted.
-                if chosen is not None and (work.kind != "movie" or confidence == "strong"):
-                    chosen = provider.details(client, chosen, work)
-            for name in follow_ups:
-                if chosen is not None and name not in self.disabled:
-                    chosen = self.providers[name].details(self.clients[name], chosen, work)
-        except ProviderUnusable as exc:
-            self.disable(search, str(exc))
-            return EnrichRecord(work=work, confidence="none", title=work.title, year=work.year,
-                                errors=[ItemError("provider_unusable", str(exc))])
-        except LookupFailed as exc:
-            errors.append(ItemError("lookup_failed", str(exc)))
-            return EnrichRecord(work=work, confidence="none", title=work.title, year=work.year,
-                                errors=errors)
-        candidates = [{"provider": c.provider, "id": c.id, "title": c.title,
-                       "year": str(c.year or ""), "score": f"{s:.2f}"}
-                      for s, _, c in ranked[:_CANDIDATES_KEPT]]
-        if chosen is None:
-            return EnrichRecord(work=work, confidence="none", title=work.title, year=work.year,
-                                reasons=reasons, candidates=candidates)
-        return EnrichRecord(
-            work=work, confidence=confidence,  # type: ignore[arg-type]
-            ids={**chosen.ids, chosen.provider: chosen.id}, title=chosen.title,
-            original_title=chosen.original_title, year=chosen.year, score=best_score,
-            reasons=reasons, candidates=candidates, episode_titles=chosen.episode_titles,
-            season_episodes=chosen.season_episodes, artwork=chosen.artwork, errors=errors,
-            overview=chosen.overview, tagline=chosen.tagline, genres=chosen.genres,
-            runtime=chosen.runtime, certification=chosen.certification,
-            premiered=chosen.premiered)
 
 
 def _clients(settings: Settings, active: set[str]) -> tuple[Any, dict[str, Any]]:
@@ -236,7 +103,7 @@ def run(work: Path, settings: Settings, *, offline: bool | None = None,
     _, records = read_manifest(work / "probe.jsonl", PROBE_SCHEMA, ProbeRecord)
     works = group_works(records)
     session, clients = _clients(settings, active) if active else (None, {})
-    lookups = _Lookups(settings, active, clients, overrides) if active else None
+    lookups = Lookups(settings, active, clients, overrides) if active else None
     out = work / MANIFEST
     inputs = {"probe.jsonl": file_sha256(work / "probe.jsonl")}
     try:

@@ -9,6 +9,12 @@ A provider module (tmdb, musicbrainz, openlibrary, coverart) exposes a
   completed with what the plan and report need (external ids, season
   lists and episode titles, track counts, artwork URLs).
 
+A provider may also offer ``expand(client, candidate, work) -> Candidate``
+(``Expands``): what matching can use beyond a search result — alternative
+titles, countries, season lists — in one request per candidate, the same
+request ``details`` starts with (so a candidate expanded and then chosen
+costs nothing more; it comes back with ``detailed`` set).
+
 Providers never build sessions: they get a ``JsonClient`` (``core.net.Client``
 in production, anything with ``get_json`` in tests). Their errors
 (``ProviderUnusable``, ``LookupFailed``) are in ``core.errors``.
@@ -23,7 +29,7 @@ import msgspec
 
 from pipeline.core.records import Work
 
-__all__ = ["Candidate", "JsonClient", "Provider"]
+__all__ = ["Candidate", "Expands", "JsonClient", "Provider"]
 
 
 class JsonClient(Protocol):
@@ -43,6 +49,7 @@ class Candidate(msgspec.Struct, frozen=True, omit_defaults=True):
     original_title: str | None = None
     alternative_titles: list[str] = []
     popularity: float | None = None
+    countries: list[str] = []  # ISO 3166-1 codes of origin (a series' origin_country)
     ids: dict[str, str] = {}  # tmdb, imdb, tvdb, musicbrainz_release, musicbrainz_release_group,
     # musicbrainz_artist, openlibrary_work, openlibrary_edition, isbn
     artist: str | None = None  # album artist or book author
@@ -56,6 +63,7 @@ class Candidate(msgspec.Struct, frozen=True, omit_defaults=True):
     runtime: int | None = None  # minutes
     certification: str | None = None
     premiered: str | None = None  # YYYY-MM-DD
+    detailed: bool = False  # ``expand`` fetched what ``details`` fetches first: don't again
 
 
 class Provider(Protocol):
@@ -65,3 +73,7 @@ class Provider(Protocol):
     def lookup(self, client: JsonClient, work: Work) -> list[Candidate]: ...
 
     def details(self, client: JsonClient, candidate: Candidate, work: Work) -> Candidate: ...
+
+
+class Expands(Protocol):
+    def expand(self, client: JsonClient, candidate: Candidate, work: Work) -> Candidate: ...

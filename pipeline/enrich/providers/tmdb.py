@@ -1,21 +1,30 @@
 """TMDB (The Movie Database, API v3): movies and series.
 
-``lookup`` searches ``/search/movie`` (``year=`` when the work has one;
-nothing found with it → once more without) or ``/search/tv``
-(``first_air_date_year=``, same retry) and returns up to 8 candidates in
-TMDB's order, with their popularity; matching scores them, not this module.
+``lookup`` searches ``/search/movie`` or ``/search/tv`` — with the work's
+year (``year=``, ``first_air_date_year=``) when it has one, then without it
+when that found nothing or nothing of the very name, then, still finding
+nothing, with ``&`` for "and" (or the reverse) and with a sequel's number in
+roman numerals — and returns up to 8 candidates in TMDB's order, with their
+popularity and, for a series, ``origin_country``; matching scores them, not
+this module. A series' country in the name (``The Office (US)``) is not
+searched for: TMDB names the show without it.
 
-``details`` (one request, what NFO files and artwork need appended to it):
+``expand`` (one request: what matching can use beyond a search result) is
+the first request of ``details``, so a candidate expanded and then chosen
+costs nothing more:
 
 - movie → ``/movie/{id}?append_to_response=external_ids,release_dates,
   alternative_titles``: ids ``tmdb``/``imdb``, original and alternative
   titles, overview, tagline, genres, runtime, the certification for
-  ``country`` (theatrical release first), poster/backdrop URLs;
-- series → ``/tv/{id}?append_to_response=external_ids,content_ratings``: ids
-  ``tmdb``/``tvdb``/``imdb``, overview, genres, runtime, rating, season posters,
-  ``season_episodes`` for every season TMDB lists (from its
-  ``episode_count``), then ``/tv/{id}/season/{n}`` for each season the *work*
-  has: the real episode numbers and ``episode_titles`` (``"S01E02" -> name``).
+  ``country`` (theatrical release first), poster/backdrop URLs — all a
+  movie's ``details``;
+- series → ``/tv/{id}?append_to_response=external_ids,content_ratings,
+  alternative_titles``: ids ``tmdb``/``tvdb``/``imdb``, alternative titles,
+  ``origin_country``, overview, genres, runtime, rating, season posters,
+  ``season_episodes`` for every season TMDB lists (from its ``episode_count``).
+
+``details`` of a series adds ``/tv/{id}/season/{n}`` for each season the
+*work* has: the real episode numbers and ``episode_titles`` (``"S01E02" -> name``).
 
 Image URLs are ``image_base`` + size + path: posters at ``poster_size``,
 backdrops at ``original``.
@@ -33,6 +42,7 @@ import msgspec
 
 from pipeline.core.errors import LookupFailed
 from pipeline.core.records import Work
+from pipeline.enrich.compare import compare_title, roman_sequel, split_country, swap_and
 from pipeline.enrich.providers.base import Candidate, JsonClient
 
 __all__ = ["MAX_CANDIDATES", "PROVIDER", "Tmdb"]
@@ -100,6 +110,26 @@ def _certification(data: dict[str, Any], country: str) -> str | None:
     return None
 
 
+def _countries(data: dict[str, Any]) -> list[str]:
+    """A series' ``origin_country`` (a movie's details have one too, these days)."""
+    codes = data.get("origin_country")
+    return [c for c in codes if isinstance(c, str) and c.strip()] \
+        if isinstance(codes, list) else []
+
+
+def _alternatives(data: dict[str, Any], key: str, candidate: Candidate,
+                  names: tuple[str | None, ...]) -> list[str]:
+    """Appended ``alternative_titles`` (``titles`` for a movie, ``results`` for a series)."""
+    found = list(candidate.alternative_titles)
+    block = data.get("alternative_titles")
+    entries = block.get(key) if isinstance(block, dict) else None
+    for entry in entries if isinstance(entries, list) else []:
+        name = _text(entry.get("title")) if isinstance(entry, dict) else None
+        if name and name not in found and name not in names:
+            found.append(name)
+    return found
+
+
 def _date(value: Any) -> str | None:
     text = _text(value)
     return text if text is not None and len(text) == 10 and text[4] == "-" else None
@@ -143,15 +173,38 @@ class Tmdb:
         movie = work.kind == "movie"
         path = "/search/movie" if movie else "/search/tv"
         year_param = "year" if movie else "first_air_date_year"
-        params = {"query": work.title, "language": self.language, "include_adult": "false",
-                  "page": "1"}
-        results: list[dict[str, Any]] = []
+        title = split_country(work.title)[0]  # "The Office (US)": TMDB names it "The Office"
+        params = {"language": self.language, "include_adult": "false", "page": "1"}
+        queries: list[dict[str, str]] = []
         if work.year is not None:
-            results = _results(client.get_json(path, {**params, year_param: str(work.year)}),
-                               path)
-        if not results:
-            results = _results(client.get_json(path, params), path)
+            queries.append({"query": title, **params, year_param: str(work.year)})
+        queries.append({"query": title, **params})
+        # Found nothing: "Law and Order" is "Law & Order" at TMDB, "Rocky 2" "Rocky II".
+        for variant in (swap_and(title), roman_sequel(title)):
+            if variant is not None:
+                queries.append({"query": variant, **params})
+        results: list[dict[str, Any]] = []
+        for number, query in enumerate(queries):
+            results = _results(client.get_json(path, query), path)
+            if results and number == 0 and work.year is not None and not any(
+                    self._names(r, movie, title) for r in results):
+                # That year holds no film of the very name ("Rogue One" finds "Rogue One:
+                # A Star Wars Story"): one of the name from a year before or after must be
+                # seen too, or a subtitled film would win against it unseen.
+                seen = {r["id"] for r in results}
+                more = _results(client.get_json(path, queries[1]), path)
+                results += [r for r in more if r["id"] not in seen]
+            if results:
+                break
         return [self._candidate(r, work.kind) for r in results[:MAX_CANDIDATES]]
+
+    @staticmethod
+    def _names(result: dict[str, Any], movie: bool, title: str) -> bool:
+        """Is the result's title or original title the very name searched for?"""
+        names = (result.get("title"), result.get("original_title")) if movie else \
+            (result.get("name"), result.get("original_name"))
+        return any(isinstance(n, str) and compare_title(title, n).level == "exact"
+                   for n in names)
 
     def _candidate(self, r: dict[str, Any], kind: str) -> Candidate:
         movie = kind == "movie"
@@ -166,17 +219,28 @@ class Tmdb:
             year=_year(r.get("release_date" if movie else "first_air_date")),
             original_title=original,
             popularity=float(popularity) if isinstance(popularity, int | float) else None,
+            countries=_countries(r),
             ids={"tmdb": str(r["id"])},
             artwork=self._artwork(r),
         )
 
     # --- details -----------------------------------------------------------
 
-    def details(self, client: JsonClient, candidate: Candidate, work: Work) -> Candidate:
+    def expand(self, client: JsonClient, candidate: Candidate, work: Work) -> Candidate:
+        """Alternative titles, countries and season lists, in ``details``' first request."""
+        if candidate.detailed:
+            return candidate
         if candidate.kind == "movie":
             return self._movie(client, candidate)
         if candidate.kind == "series":
-            return self._series(client, candidate, work)
+            return self._tv(client, candidate)
+        return candidate
+
+    def details(self, client: JsonClient, candidate: Candidate, work: Work) -> Candidate:
+        if candidate.kind == "movie":
+            return self.expand(client, candidate, work)
+        if candidate.kind == "series":
+            return self._seasons(client, self.expand(client, candidate, work), work)
         return candidate
 
     def _get(self, client: JsonClient, path: str, params: dict[str, str]) -> dict[str, Any]:
@@ -197,13 +261,7 @@ class Tmdb:
             ids["imdb"] = imdb
         title = _text(data.get("title")) or candidate.title
         original = _text(data.get("original_title")) or candidate.original_title
-        alternatives = list(candidate.alternative_titles)
-        alt = data.get("alternative_titles")
-        if isinstance(alt, dict) and isinstance(alt.get("titles"), list):
-            for entry in alt["titles"]:
-                name = _text(entry.get("title")) if isinstance(entry, dict) else None
-                if name and name not in alternatives and name not in (title, original):
-                    alternatives.append(name)
+        alternatives = _alternatives(data, "titles", candidate, (title, original))
         return msgspec.structs.replace(
             candidate,
             title=title,
@@ -218,12 +276,14 @@ class Tmdb:
             runtime=_minutes(data.get("runtime")),
             certification=_certification(data, self.country),
             premiered=_date(data.get("release_date")),
+            countries=_countries(data) or candidate.countries,
+            detailed=True,
         )
 
-    def _series(self, client: JsonClient, candidate: Candidate, work: Work) -> Candidate:
+    def _tv(self, client: JsonClient, candidate: Candidate) -> Candidate:
         tmdb_id = quote(candidate.id, safe="")
-        data = self._get(client, f"/tv/{tmdb_id}",
-                         {"append_to_response": "external_ids,content_ratings"})
+        data = self._get(client, f"/tv/{tmdb_id}", {
+            "append_to_response": "external_ids,content_ratings,alternative_titles"})
         external = data.get("external_ids")
         external = external if isinstance(external, dict) else {}
         ids = {**candidate.ids, "tmdb": str(data.get("id", candidate.id))}
@@ -233,23 +293,45 @@ class Tmdb:
         imdb = _text(external.get("imdb_id"))
         if imdb:
             ids["imdb"] = imdb
-
         season_episodes: dict[str, list[int]] = {}
-        listed: set[int] = set()
         art = {**candidate.artwork, **self._artwork(data)}
         seasons = data.get("seasons")
         for season in seasons if isinstance(seasons, list) else []:
             if not isinstance(season, dict):
                 continue
             number, count = season.get("season_number"), season.get("episode_count")
-            if isinstance(number, int):
-                listed.add(number)
+            if isinstance(number, int) and not isinstance(number, bool) and number >= 0:
                 poster = self._image(season.get("poster_path"), self.poster_size)
-                if poster and 0 <= number <= 99:
+                if poster and number <= 99:
                     art[f"season{number:02d}"] = poster
-                if isinstance(count, int) and count > 0:
-                    season_episodes[str(number)] = list(range(1, count + 1))
+                # Listed with no episodes yet: known, but empty.
+                season_episodes[str(number)] = list(range(1, count + 1)) \
+                    if isinstance(count, int) and count > 0 else []
+        title = _text(data.get("name")) or candidate.title
+        original = _text(data.get("original_name")) or candidate.original_title
+        return msgspec.structs.replace(
+            candidate,
+            title=title,
+            original_title=original,
+            alternative_titles=_alternatives(data, "results", candidate, (title, original)),
+            year=_year(data.get("first_air_date")) or candidate.year,
+            countries=_countries(data) or candidate.countries,
+            ids=ids,
+            season_episodes=dict(sorted(season_episodes.items(), key=lambda kv: int(kv[0]))),
+            artwork=art,
+            overview=_text(data.get("overview")),
+            genres=_genres(data),
+            runtime=_minutes(data.get("episode_run_time")),
+            certification=_certification(data, self.country),
+            premiered=_date(data.get("first_air_date")),
+            detailed=True,
+        )
 
+    def _seasons(self, client: JsonClient, candidate: Candidate, work: Work) -> Candidate:
+        """The real episode numbers and titles of each season the work has and TMDB lists."""
+        tmdb_id = quote(candidate.id, safe="")
+        listed = {int(n) for n in candidate.season_episodes}
+        season_episodes = {n: eps for n, eps in candidate.season_episodes.items() if eps}
         episode_titles: dict[str, str] = {}
         wanted = sorted({int(s) for s in work.seasons if s.strip().isdigit()})
         for number in wanted:
@@ -273,21 +355,10 @@ class Tmdb:
                     episode_titles[f"S{number:02d}E{ep:02d}"] = name
             if numbers:
                 season_episodes[str(number)] = sorted(set(numbers))
-
         return msgspec.structs.replace(
             candidate,
-            title=_text(data.get("name")) or candidate.title,
-            original_title=_text(data.get("original_name")) or candidate.original_title,
-            year=_year(data.get("first_air_date")) or candidate.year,
-            ids=ids,
             season_episodes=dict(sorted(season_episodes.items(), key=lambda kv: int(kv[0]))),
             episode_titles=dict(sorted(episode_titles.items())),
-            artwork=art,
-            overview=_text(data.get("overview")),
-            genres=_genres(data),
-            runtime=_minutes(data.get("episode_run_time")),
-            certification=_certification(data, self.country),
-            premiered=_date(data.get("first_air_date")),
         )
 
 
