@@ -29,6 +29,7 @@ __all__ = [
     "OrganizeSettings",
     "ProbeSettings",
     "ProvidersSettings",
+    "RunSettings",
     "ScanSettings",
     "Settings",
     "load_settings",
@@ -168,6 +169,10 @@ class OrganizeSettings(msgspec.Struct, **_STRICT):
     artwork: bool = True
 
 
+class RunSettings(msgspec.Struct, **_STRICT):
+    log_days: int = 30  # days of WORK/logs/jforg-YYYY-MM-DD.log kept; 0 writes none
+
+
 class Settings(msgspec.Struct, **_STRICT):
     scan: ScanSettings = msgspec.field(default_factory=ScanSettings)
     probe: ProbeSettings = msgspec.field(default_factory=ProbeSettings)
@@ -176,6 +181,7 @@ class Settings(msgspec.Struct, **_STRICT):
     providers: ProvidersSettings = msgspec.field(default_factory=ProvidersSettings)
     naming: NamingSettings = msgspec.field(default_factory=NamingSettings)
     organize: OrganizeSettings = msgspec.field(default_factory=OrganizeSettings)
+    run: RunSettings = msgspec.field(default_factory=RunSettings)
 
 
 _ENV_KEYS = {
