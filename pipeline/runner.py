@@ -253,8 +253,11 @@ def run_organize(ctx: Context, libraries: Sequence[str]) -> StageResult:
                             *(f"  {line}" for line in stats.dry_run)], 0)
     journal = ctx.work / "plan.jsonl" if stats.journal is None else stats.journal
     if stats.journal is None:  # nothing to do: the plan was applied already
+        # For `jforg run` that is one word, unless organize had more to say (it
+        # closed another plan's interrupted transaction).
         return StageResult("organize", journal,
-                           [*planned, *(f"organize: {n}" for n in stats.notes)], 0)
+                           [*planned, *(f"organize: {n}" for n in stats.notes)], 0,
+                           unchanged=not planned and len(stats.notes) == 1)
     placed = sum(n for label, n in stats.steps.items() if label not in ("mkdir", "create"))
     done = ", ".join(f"{label} {n}" for label, n in sorted(stats.steps.items()))
     lines = [*planned, f"organize: transaction {stats.txn}: {done or 'nothing to do'}; "
