@@ -208,3 +208,16 @@ def test_a_nightly_organize_applies_the_plan_once_then_says_unchanged(cron: Cron
     second = cron(organize=options)
     assert second.lines[:-1] == [*SKIPPED[:5], "organize: unchanged", "report: unchanged"]
     assert second.summary["organized"] == "0"
+
+
+def test_options_before_the_command_count_as_in_the_crontab_line(
+        make_tree: MakeTree, tmp_path: Path, run_jforg: RunJforg) -> None:
+    library = make_tree({"Heat (1995).mkv": 0})
+    config = tmp_path / "nightly.yaml"
+    config.write_text(f"enrich:\n  offline: true\ncache:\n  path: {tmp_path / 'cache'}\n"
+                      "run:\n  log_days: 0\n")
+    work = tmp_path / "w"
+    result = run_jforg("--config", str(config), "--work", str(work), "run", str(library))
+    assert result.returncode == 1, result.stderr
+    assert (work / "scan.jsonl").is_file()  # --work was not lost to run's own default
+    assert not (work / "logs").exists()  # nor --config: its log_days 0 wrote no log
