@@ -98,7 +98,9 @@ SKIPPABLE = frozenset(_FILES)
 def _options(stage: str, settings: Settings, flags: RunFlags) -> Any:
     """The settings and flags ``stage`` reads; what only changes its speed is left out."""
     if stage == "probe":
-        return [settings.probe.timeout_s, settings.probe.mediainfo_parse_speed]
+        # How many workers, where and in what batches: the records are the same.
+        return msgspec.structs.replace(settings.probe, jobs=0, backend="loky", scheduler=None,
+                                       batch_size=0)
     if stage == "enrich":
         providers = msgspec.to_builtins(settings.providers)
         tmdb = providers["tmdb"]
@@ -107,9 +109,10 @@ def _options(stage: str, settings: Settings, flags: RunFlags) -> Any:
         for conf in providers.values():
             conf.pop("rate", None)
         overrides = settings.enrich.overrides
-        return [flags.offline, sorted(flags.providers), settings.enrich.confidence, overrides,
+        return [flags.offline, sorted(flags.providers),
+                msgspec.structs.replace(settings.enrich, threads=0),
                 _sha_or_absent(Path(overrides)) if overrides else None, providers,
-                settings.cache.path, settings.cache.ttl_days]
+                settings.cache]
     if stage == "verify":
         return sorted(flags.roots)
     if stage == "plan":

@@ -371,6 +371,7 @@ def _run_all(ctx: Context, libraries: Sequence[str],
              table: list[tuple[str, Callable[[Context, Sequence[str]], StageResult]]]
              ) -> list[StageResult]:
     """``jforg run``: every row, skipping the unchanged, logged, ending with one line."""
+    import os
     import time
 
     from pipeline import freshness, runlog
@@ -385,7 +386,8 @@ def _run_all(ctx: Context, libraries: Sequence[str],
         offline = ctx.settings.enrich.offline if ctx.offline is None else ctx.offline
         flags = freshness.RunFlags(
             roots=tuple(scan.normalise_roots(libraries)), offline=offline,
-            providers=ctx.providers, dest=ctx.dest, conflict=ctx.conflict, accept=ctx.accept,
+            providers=ctx.providers, dest=os.path.abspath(ctx.dest) if ctx.dest else None,
+            conflict=ctx.conflict, accept=ctx.accept,
             force=ctx.force)
         results = []
         for name, stage in table:

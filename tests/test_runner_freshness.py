@@ -174,3 +174,22 @@ def test_enrich_answers_older_than_the_cache_ttl_are_asked_again(tmp_path: Path)
     ledger.record("enrich", inputs, failed=0)
     assert ledger.fresh("enrich", inputs, max_age_s=3600) is not None
     assert ledger.fresh("enrich", inputs, max_age_s=-1) is None
+
+
+def test_settings_that_only_change_the_speed_do_not_make_a_stage_run_again(
+        tmp_path: Path) -> None:
+    base = Settings()
+    ledger = freshness.Ledger(tmp_path)
+    flags = freshness.RunFlags()
+
+    def probe_inputs(**changes: object) -> dict[str, str]:
+        settings = msgspec.structs.replace(base, probe=msgspec.structs.replace(base.probe,
+                                                                              **changes))
+        return freshness.stage_inputs("probe", settings, flags, ledger.sha)
+
+    assert probe_inputs(jobs=7, batch_size=8, backend="dask") == probe_inputs()
+    assert probe_inputs(timeout_s=5.0) != probe_inputs()
+    faster = msgspec.structs.replace(base, enrich=msgspec.structs.replace(base.enrich,
+                                                                         threads=2))
+    assert freshness.stage_inputs("enrich", faster, flags, ledger.sha) == \
+        freshness.stage_inputs("enrich", base, flags, ledger.sha)
