@@ -22,7 +22,7 @@ from benchmarks.conftest import RecordFigure, jforg_argv, run_command
 from benchmarks.libgen import make_library
 
 FILES = 20_000
-RERUNS = 5
+RERUNS = 3
 Sizes = Literal["sparse", "empty"]
 STAGES = ("scan", "probe", "enrich", "verify", "plan", "report")
 
