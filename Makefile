@@ -15,10 +15,12 @@ ARGS   ?=
 DONE_WITH_FAILURES := || [ $$? -eq 1 ]
 
 .DEFAULT_GOAL := help
-.PHONY: help setup system-deps scan run demo test test-slow bench lint clean
+RESULTS := benchmarks/results
+.PHONY: help setup system-deps scan run demo test test-slow bench bench-full bench-compare \
+	bench-baseline readme lint clean
 
 help: ## show this list
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -67,9 +69,25 @@ test: setup lint ## lint, then the whole test suite (without the slow marker)
 test-slow: setup ## the long runs: big trees, crash loops
 	$(BIN)/python -m pytest -q -m slow tests
 
-bench: setup ## pytest-benchmark suites (never part of `make test`)
-	$(BIN)/python -m pytest -q benchmarks -p no:cacheprovider \
-		--benchmark-columns=min,median,max,rounds -o addopts='' $(ARGS)
+bench: setup ## the benchmarks, one table at the end (~15 min on 2 cores; never in `make test`)
+	@mkdir -p $(RESULTS)
+	$(BIN)/python -m pytest -q benchmarks -p no:cacheprovider -o addopts='' \
+		--benchmark-columns=min,median,max,rounds \
+		--benchmark-json=$(RESULTS)/bench-$$(date +%Y%m%d-%H%M%S).json $(ARGS)
+
+bench-full: ## make bench, with enrich under the providers' real rate limits (+10 min)
+	@$(MAKE) --no-print-directory bench ARGS="--full-rate $(ARGS)"
+
+bench-compare: setup ## the latest make bench against benchmarks/results/baseline.json
+	$(BIN)/python -m benchmarks.compare
+
+bench-baseline: ## make the latest make bench the committed baseline
+	@latest=$$(ls $(RESULTS)/bench-*.json 2>/dev/null | tail -1); \
+	if [ -z "$$latest" ]; then echo "no make bench results in $(RESULTS)"; exit 2; fi; \
+	cp "$$latest" $(RESULTS)/baseline.json && echo "$(RESULTS)/baseline.json <- $$latest"
+
+readme: setup ## regenerate the README's settings reference from configs/default.yaml
+	$(BIN)/python -m tests.readme_settings
 
 clean: ## remove the venv, caches and the demo library
 	rm -rf $(VENV) $(DEMO) .pytest_cache .mypy_cache .ruff_cache .benchmarks

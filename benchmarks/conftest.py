@@ -1,39 +1,89 @@
 """Benchmark plumbing: the generated libraries, whole-command timing, the figures table.
 
-Each benchmark compares jforg against a baseline measured in the same run
-and records the ratio with ``record_figure``; the figures are printed at
-the end of ``make bench``. Nothing here fails on time.
+Each benchmark compares jforg against a reference measured in the same run
+and records the figure with ``record_figure`` (see benchmarks/figures.py for
+the forms it takes); at the end of ``make bench`` one table is printed —
+figure, this run, goal, ratio to benchmarks/results/baseline.json — and the
+figures join pytest-benchmark's JSON (``--benchmark-json``), with the machine
+and its load. Nothing here fails on time.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any, Protocol
 
+import msgspec
 import pytest
 
+from benchmarks.figures import RESULTS, Better, Figure, load_figures, render_table
 from benchmarks.libgen import make_library
 
 REPO = Path(__file__).resolve().parent.parent
-FIGURES: list[str] = []
+FIGURES: list[Figure] = []
+_SESSION: dict[str, Any] = {}
 
 
+class RecordFigure(Protocol):
+    def __call__(self, name: str, value: float | None = None, unit: str = "", *,
+                 goal: float | None = None, better: Better = "lower",
+                 detail: str = "") -> None: ...
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--full-rate", action="store_true", default=False,
+                     help="enrich benchmark under the configured provider rate limits "
+                          "(minutes of waiting; make bench-full)")
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    _SESSION.update(start=time.monotonic(), started=dt.datetime.now().isoformat("T", "seconds"),
+                    load_start=os.getloadavg())
+
+
+def _machine() -> dict[str, Any]:
+    elapsed = time.monotonic() - _SESSION.get("start", time.monotonic())
+    return {"started": _SESSION.get("started"), "wall_s": round(elapsed, 1),
+            "cores": os.cpu_count(), "load_start": _SESSION.get("load_start"),
+            "load_end": os.getloadavg()}
+
+
+def pytest_benchmark_update_json(config: pytest.Config, benchmarks: object,
+                                 output_json: dict[str, Any]) -> None:
+    """Our figures (and the load the machine was under) join pytest-benchmark's JSON."""
+    output_json["jforg"] = {"figures": msgspec.to_builtins(FIGURES), **_machine()}
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-benchmark's own table: ours ends the run
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    if FIGURES:
-        terminalreporter.section("jforg benchmark figures")
-        for line in FIGURES:
-            terminalreporter.write_line(line)
+    if not FIGURES:
+        return
+    machine = _machine()
+    load = "/".join(f"{x:.1f}" for x in machine["load_start"] or ())
+    terminalreporter.section("jforg benchmark figures")
+    terminalreporter.write_line(
+        f"{machine['started']}, {machine['cores']} cores, load {load} at the start and "
+        f"{machine['load_end'][0]:.1f} at the end, wall time {machine['wall_s'] / 60:.1f} min; "
+        f"ratio baseline = this run / benchmarks/results/baseline.json")
+    for line in render_table(FIGURES, load_figures(RESULTS / "baseline.json")):
+        terminalreporter.write_line(line)
 
 
 @pytest.fixture(scope="session")
-def record_figure() -> Callable[[str], None]:
-    return FIGURES.append
+def record_figure() -> RecordFigure:
+    def record(name: str, value: float | None = None, unit: str = "", *,
+               goal: float | None = None, better: Better = "lower", detail: str = "") -> None:
+        FIGURES.append(Figure(name, value, unit, goal, better, detail))
+
+    return record
 
 
 @pytest.fixture(scope="session")

@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from benchmarks.conftest import RecordFigure
 from pipeline.probe.mediainfo import technical
 from tests.media_fixtures import build_media
 
@@ -61,7 +61,7 @@ def large_mkv(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
 
 
 def _measure(benchmark, paths: list[str], speed: float, label: str,
-             record_figure: Callable[[str], None]) -> None:
+             record_figure: RecordFigure) -> None:
     def probe_all() -> None:
         for path in paths:
             technical(path, speed)
@@ -70,16 +70,17 @@ def _measure(benchmark, paths: list[str], speed: float, label: str,
     rate = len(paths) / benchmark.stats.stats.median
     _RATES[(label, speed)] = rate
     benchmark.extra_info.update(files=len(paths), files_per_s=rate)
-    line = f"mediainfo {label}: {rate:.0f} files/s at parse_speed {speed:g}"
+    detail = ""
     if speed != 0.0 and (label, 0.0) in _RATES:
-        line += f"; parse_speed 0 is {_RATES[(label, 0.0)] / rate:.1f}x that"
-    record_figure(line)
+        detail = f"parse_speed 0 is {_RATES[(label, 0.0)] / rate:.1f}x that"
+    record_figure(f"mediainfo {label}, parse_speed {speed:g}", rate, "files/s", better="higher",
+                  detail=detail)
 
 
 @pytest.mark.parametrize("speed", SPEEDS)
 def test_mediainfo_throughput_on_the_tiny_fixture_videos(
         benchmark, fixture_videos: list[str], speed: float,
-        record_figure: Callable[[str], None]) -> None:
+        record_figure: RecordFigure) -> None:
     _measure(benchmark, fixture_videos, speed, f"{len(fixture_videos)} tiny fixture videos",
              record_figure)
 
@@ -87,6 +88,6 @@ def test_mediainfo_throughput_on_the_tiny_fixture_videos(
 @pytest.mark.parametrize("speed", SPEEDS)
 def test_mediainfo_throughput_on_a_15_mb_matroska_file(
         benchmark, large_mkv: list[str], speed: float,
-        record_figure: Callable[[str], None]) -> None:
+        record_figure: RecordFigure) -> None:
     size_mb = Path(large_mkv[0]).stat().st_size / 1e6
     _measure(benchmark, large_mkv, speed, f"one {size_mb:.0f} MB 720p mkv", record_figure)

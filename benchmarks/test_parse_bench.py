@@ -13,13 +13,13 @@ from __future__ import annotations
 import random
 import statistics
 import time
-from collections.abc import Callable
 from typing import Any
 
 import guessit
 import pytest
 
 import pipeline.probe.parse
+from benchmarks.conftest import RecordFigure
 from pipeline.probe.parse import parse_video, warm
 
 N_NAMES = 2000
@@ -119,7 +119,7 @@ def _guessit_calls_per_name(names: list[str], monkeypatch: pytest.MonkeyPatch) -
 
 @pytest.mark.timeout(1200)  # about two minutes on the 2-core development machine
 def test_parse_2000_names_against_bare_guessit(benchmark, monkeypatch: pytest.MonkeyPatch,
-                                               record_figure: Callable[[str], None]) -> None:
+                                               record_figure: RecordFigure) -> None:
     names = make_names()
     files = [name.rpartition("/")[2] for name in names]
     paths = [f"{ROOT}/{name}" for name in names]
@@ -146,7 +146,7 @@ def test_parse_2000_names_against_bare_guessit(benchmark, monkeypatch: pytest.Mo
                                 bare_guessit_relpaths_s=relpaths_s, ratio=ratio,
                                 ratio_vs_relpaths=wrapper_s / relpaths_s,
                                 guessit_calls_per_name=calls)
-    record_figure(f"parse 2000 names: parse_video {wrapper_s:.2f} s, bare guessit on file names "
-                  f"{files_s:.2f} s, ratio {ratio:.3f}x (target <= 1.1); bare guessit on "
-                  f"relative paths {relpaths_s:.2f} s ({wrapper_s / relpaths_s:.2f}x); "
-                  f"{calls:.3f} guessit calls per name")
+    record_figure("parse-vs-guessit", ratio,
+                  detail=f"parse_video {wrapper_s:.2f} s, bare guessit on file names "
+                         f"{files_s:.2f} s; bare guessit on relative paths {relpaths_s:.2f} s "
+                         f"({wrapper_s / relpaths_s:.2f}x); {calls:.3f} guessit calls per name")

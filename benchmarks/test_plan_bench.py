@@ -13,10 +13,9 @@ of 1987: the figure says how many files the read-back keeps for that.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from pathlib import Path
 
-from benchmarks.conftest import jforg_argv, run_command
+from benchmarks.conftest import RecordFigure, jforg_argv, run_command
 from benchmarks.test_report_bench import _write_manifests
 
 # `jforg plan` over the same 100 000 records before the read-back (README, 2026-11-29).
@@ -25,7 +24,7 @@ BEFORE_MIB = 58.4
 
 
 def test_plan_over_100k_generated_records(benchmark, tmp_path: Path,
-                                          record_figure: Callable[[str], None]) -> None:
+                                          record_figure: RecordFigure) -> None:
     _write_manifests(tmp_path, 100_000)
     argv = jforg_argv("plan", "--work", str(tmp_path), "--dest", str(tmp_path / "dest"))
     summary = tmp_path / "summary.txt"
@@ -36,8 +35,9 @@ def test_plan_over_100k_generated_records(benchmark, tmp_path: Path,
     peak = max(peaks) / 1024
     misread = re.search(r"(\d+) Jellyfin would misread", summary.read_text())
     assert misread is not None
-    record_figure(f"plan 100,000 records with the Jellyfin read-back: {median:.2f} s, "
-                  f"peak RSS {peak:.1f} MiB ({median / BEFORE_S:.2f}x time, "
-                  f"{peak / BEFORE_MIB:.2f}x RSS of {BEFORE_S:.2f} s / {BEFORE_MIB} MiB "
-                  f"before it); {misread.group(1)} files kept as misread")
+    record_figure("plan-100k-time", median,
+                  detail=f"with the Jellyfin read-back: {median / BEFORE_S:.2f}x the "
+                         f"{BEFORE_S:.2f} s before it; {misread.group(1)} files kept as misread")
+    record_figure("plan-100k-rss", peak,
+                  detail=f"{peak / BEFORE_MIB:.2f}x the {BEFORE_MIB} MiB before the read-back")
     assert (tmp_path / "plan.jsonl").stat().st_size > 100_000 * 50

@@ -29,8 +29,12 @@ from pipeline.core.streams import Output, PipeSafe, silence_broken_stdio
 __all__ = ["build_parser", "entry", "main"]
 
 
-def _common() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+def _common(*, defaults: bool = True) -> argparse.ArgumentParser:
+    # Each command gets these options again without defaults: argparse lets a
+    # command's defaults overwrite what was given before it, and
+    # `jforg --config FILE run LIB` (the cron line) would lose FILE.
+    common = argparse.ArgumentParser(
+        add_help=False, argument_default=None if defaults else argparse.SUPPRESS)
     common.add_argument("--work", metavar="DIR",
                         help="folder of the manifests (default: $JFORG_WORK, else one per "
                              "library under ~/.local/state/jforg)")
@@ -52,12 +56,12 @@ def _scan_flags(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = _common()
     parser = argparse.ArgumentParser(
         prog="jforg",
         description="Audit and organize a media library for Jellyfin.",
-        parents=[common],
+        parents=[_common()],
     )
+    common = _common(defaults=False)
     parser.add_argument("--version", action="version", version=f"jforg {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 

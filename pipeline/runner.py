@@ -2,7 +2,9 @@
 
 ``jforg run`` walks the table; ``jforg scan`` runs one row of it. Decisions
 that cut across stages (which work folder, the lock, progress output) are
-made here once, not inside stages.
+made here once, not inside stages. ``jforg run`` is what cron runs: it skips
+each stage whose inputs are unchanged since it last ran (``freshness``
+decides), logs the day's runs (``runlog``) and ends with one summary line.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
+from pipeline import __version__
 from pipeline.core.errors import EXIT_FAILED_ITEMS, EXIT_OK
 from pipeline.core.paths import display
 from pipeline.core.progress import Progress, human_bytes
@@ -28,6 +31,7 @@ from pipeline.core.streams import Output
 from pipeline.scan import stage as scan
 
 if TYPE_CHECKING:
+    from pipeline.freshness import Ledger, RunFlags
     from pipeline.organize.options import OrganizeOptions
 
 __all__ = ["STAGES", "Context", "StageResult", "run_enrich", "run_pipeline", "run_probe",
@@ -57,6 +61,8 @@ class StageResult(msgspec.Struct, frozen=True):
     manifest: Path
     summary: list[str] = msgspec.field(default_factory=list)
     failed_items: int = 0
+    unchanged: bool = False  # skipped (or, for scan, found the library as it was)
+    counts: dict[str, int] = msgspec.field(default_factory=dict)  # for the run's summary line
 
     @property
     def exit_code(self) -> int:
@@ -67,11 +73,21 @@ _MAX_ERRORS_SHOWN = 10
 
 
 def run_scan(ctx: Context, libraries: Sequence[str]) -> StageResult:
-    with Progress("scan", stream=ctx.err, interval=ctx.progress_interval) as progress:
-        manifest, stats = scan.run(
-            ctx.work, libraries, ctx.settings.scan,
-            tick=lambda s: progress.update(s.total, s.bytes),
-        )
+    from pipeline import freshness
+
+    # The previous scan is held aside: when the new one has the same records it
+    # stays, bytes and all, so the stages after it can tell nothing changed.
+    held = freshness.hold_previous(ctx.work / scan.MANIFEST)
+    try:
+        with Progress("scan", stream=ctx.err, interval=ctx.progress_interval) as progress:
+            manifest, stats = scan.run(
+                ctx.work, libraries, ctx.settings.scan,
+                tick=lambda s: progress.update(s.total, s.bytes),
+            )
+    except BaseException:
+        freshness.release_previous(ctx.work / scan.MANIFEST, held)
+        raise
+    change = freshness.settle_scan(manifest, held, stats.total)
     per_class = ", ".join(f"{c} {stats.files[c]}" for c in FILE_CLASSES if stats.files[c])
     lines = [
         f"scan: {stats.total} files ({per_class or 'none'}), {human_bytes(stats.bytes)}, "
@@ -80,9 +96,16 @@ def run_scan(ctx: Context, libraries: Sequence[str]) -> StageResult:
     if stats.skipped:
         skipped = ", ".join(f"{why}: {n}" for why, n in sorted(stats.skipped.items()))
         lines.append(f"  skipped: {skipped}")
+    if change.unchanged:
+        lines.append("  unchanged since the last scan")
+    elif not change.first:
+        lines.append(f"  since the last scan: {change.new:,} new, {change.changed:,} changed, "
+                     f"{change.gone:,} gone")
     if stats.errors:
         lines.extend(_error_lines(manifest, SCAN_SCHEMA, ScanRecord))
-    return StageResult("scan", manifest, lines, stats.errors)
+    return StageResult("scan", manifest, lines, stats.errors, unchanged=change.unchanged,
+                       counts={"files": stats.total, "new": change.new,
+                               "changed": change.changed})
 
 
 def run_probe(ctx: Context, libraries: Sequence[str]) -> StageResult:
@@ -230,8 +253,12 @@ def run_organize(ctx: Context, libraries: Sequence[str]) -> StageResult:
                             *(f"  {line}" for line in stats.dry_run)], 0)
     journal = ctx.work / "plan.jsonl" if stats.journal is None else stats.journal
     if stats.journal is None:  # nothing to do: the plan was applied already
+        # For `jforg run` that is one word, unless organize had more to say (it
+        # closed another plan's interrupted transaction).
         return StageResult("organize", journal,
-                           [*planned, *(f"organize: {n}" for n in stats.notes)], 0)
+                           [*planned, *(f"organize: {n}" for n in stats.notes)], 0,
+                           unchanged=not planned and len(stats.notes) == 1)
+    placed = sum(n for label, n in stats.steps.items() if label not in ("mkdir", "create"))
     done = ", ".join(f"{label} {n}" for label, n in sorted(stats.steps.items()))
     lines = [*planned, f"organize: transaction {stats.txn}: {done or 'nothing to do'}; "
              f"{stats.failed} failed, {stats.plan_skips} skipped by the plan, "
@@ -244,7 +271,7 @@ def run_organize(ctx: Context, libraries: Sequence[str]) -> StageResult:
         by_code = ", ".join(f"{code}: {n}" for code, n in sorted(stats.failures.items()))
         lines.append(f"  failed by reason: {by_code}")
         lines += [f"  error: {display(example)}" for example in stats.examples]
-    return StageResult("organize", journal, lines, stats.failed)
+    return StageResult("organize", journal, lines, stats.failed, counts={"organized": placed})
 
 
 def rollback(ctx: Context, txn: str | None, *, last: bool = False, show: str | None = None,
@@ -317,8 +344,7 @@ ON_REQUEST: dict[str, Callable[[Context, Sequence[str]], StageResult]] = {
 
 def run_pipeline(ctx: Context, libraries: Sequence[str],
                  only: str | None = None) -> list[StageResult]:
-    """Run every stage in order (or just ``only``), printing each summary."""
-    results = []
+    """Run every stage in order (``jforg run``), or just ``only``, printing each summary."""
     table = list(STAGES)
     if ctx.dest:
         # With a destination the plan comes before the report, which shows it;
@@ -326,13 +352,67 @@ def run_pipeline(ctx: Context, libraries: Sequence[str],
         table.insert(len(table) - 1, ("plan", run_plan))
         if ctx.organize is not None and only is None:
             table.insert(len(table) - 1, ("organize", run_organize))
+    if only is None:
+        return _run_all(ctx, libraries, table)
     if only in ON_REQUEST:
         table = [(only, ON_REQUEST[only])]
+    results = []
     for name, stage in table:
-        if only is not None and name != only:
+        if name != only:
             continue
         result = stage(ctx, libraries)
         for line in result.summary:
             print(line, file=ctx.out, flush=True)
         results.append(result)
     return results
+
+
+def _run_all(ctx: Context, libraries: Sequence[str],
+             table: list[tuple[str, Callable[[Context, Sequence[str]], StageResult]]]
+             ) -> list[StageResult]:
+    """``jforg run``: every row, skipping the unchanged, logged, ending with one line."""
+    import os
+    import time
+
+    from pipeline import freshness, runlog
+
+    start = time.monotonic()
+    title = " ".join(["jforg", __version__, "run", *libraries,
+                      *(["--dest", ctx.dest] if ctx.dest else []),
+                      *(["--organize"] if ctx.organize is not None else [])])
+    with runlog.RunLog(ctx.work, ctx.settings.run.log_days, title) as log:
+        ctx = msgspec.structs.replace(ctx, out=runlog.LoggedOutput(ctx.out, log))
+        ledger = freshness.Ledger(ctx.work)
+        offline = ctx.settings.enrich.offline if ctx.offline is None else ctx.offline
+        flags = freshness.RunFlags(
+            roots=tuple(scan.normalise_roots(libraries)), offline=offline,
+            providers=ctx.providers, dest=os.path.abspath(ctx.dest) if ctx.dest else None,
+            conflict=ctx.conflict, accept=ctx.accept,
+            force=ctx.force)
+        results = []
+        for name, stage in table:
+            result = _run_or_skip(ctx, libraries, name, stage, ledger, flags)
+            for line in [f"{name}: unchanged"] if result.unchanged else result.summary:
+                print(line, file=ctx.out, flush=True)
+            results.append(result)
+        ledger.save()
+        totals = runlog.totals([r.counts for r in results], sum(r.failed_items for r in results),
+                               ctx.work / "report.json", time.monotonic() - start)
+        print(runlog.summary_line(totals), file=ctx.out, flush=True)
+    return results
+
+
+def _run_or_skip(ctx: Context, libraries: Sequence[str], name: str,
+                 stage: Callable[[Context, Sequence[str]], StageResult],
+                 ledger: Ledger, flags: RunFlags) -> StageResult:
+    """One row of ``jforg run``: skipped when ``freshness`` finds its inputs unchanged."""
+    from pipeline.freshness import SKIPPABLE
+
+    if name not in SKIPPABLE:
+        return stage(ctx, libraries)
+    inputs, entry = ledger.check(name, ctx.settings, flags)
+    if entry is not None:
+        return StageResult(name, ctx.work, [], entry.failed, unchanged=True)
+    result = stage(ctx, libraries)
+    ledger.record(name, inputs, result.failed_items)
+    return result

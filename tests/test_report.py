@@ -118,7 +118,8 @@ def test_report_prints_a_summary_that_fits_100_columns_and_ends_with_the_html_pa
     work = tmp_path / "work"
     result = run_jforg("run", str(library), "--work", str(work))
     assert result.returncode == 1  # zero-byte media: done, with failed items
-    lines = result.stdout.rstrip("\n").split("\n")
+    *lines, summary = result.stdout.rstrip("\n").split("\n")
+    assert summary.startswith("run: ") and " new, " in summary  # the run's own last line
     assert lines[-1] == f"report.html: {work / 'report.html'}"
     report_lines = lines[next(i for i, ln in enumerate(lines) if ln.startswith("report: ")):]
     assert max(len(line) for line in report_lines) <= 100

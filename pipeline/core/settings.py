@@ -36,6 +36,7 @@ __all__ = [
     "OrganizeSettings",
     "ProbeSettings",
     "ProvidersSettings",
+    "RunSettings",
     "ScanSettings",
     "Settings",
     "load_settings",
@@ -44,7 +45,7 @@ __all__ = [
 DEFAULT_CONFIG = Path(__file__).resolve().parents[2] / "configs" / "default.yaml"
 # sha256 of the configs/default.yaml this version ships; tests/test_settings.py
 # fails (and prints the new value) when the file changes without it.
-SHIPPED_DEFAULTS_SHA256 = "fd3ca4283bf09d8bf0f9f30cd0d5db34319e7c8bf08c559ab6dbbac7439bf611"
+SHIPPED_DEFAULTS_SHA256 = "8a557ff26cc21bb3bb2ce6f97d4b876004965be703e73d8607dafe43ce01be84"
 
 _STRICT = {"frozen": True, "forbid_unknown_fields": True}
 
@@ -184,6 +185,10 @@ class OrganizeSettings(msgspec.Struct, **_STRICT):
     artwork_max_bytes: int = 20 * 1024 * 1024
 
 
+class RunSettings(msgspec.Struct, **_STRICT):
+    log_days: int = 30  # days of WORK/logs/jforg-YYYY-MM-DD.log kept; 0 writes none
+
+
 class Settings(msgspec.Struct, **_STRICT):
     scan: ScanSettings = msgspec.field(default_factory=ScanSettings)
     probe: ProbeSettings = msgspec.field(default_factory=ProbeSettings)
@@ -192,6 +197,7 @@ class Settings(msgspec.Struct, **_STRICT):
     providers: ProvidersSettings = msgspec.field(default_factory=ProvidersSettings)
     naming: NamingSettings = msgspec.field(default_factory=NamingSettings)
     organize: OrganizeSettings = msgspec.field(default_factory=OrganizeSettings)
+    run: RunSettings = msgspec.field(default_factory=RunSettings)
 
 
 _ENV_KEYS = {
