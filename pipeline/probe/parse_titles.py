@@ -18,6 +18,14 @@ fields) and the prepared name it read, without extension.
 - A censored word (``The B----``) does not cut the title in two.
 - A number in parentheses that is not a year, next to the title, is part
   of it: ``(500) Days of Summer``.
+- A hyphenated first word is one word: guessit reads ``Spider-Man.2.2004``
+  as group "Spider", title "Man 2". A group in front of a scene name is
+  written in another case than the title (``sparks-ironman``,
+  ``GRP-Movie.Name``); two halves written alike (``Spider-Man``, ``WALL-E``,
+  ``Jay-Z``: capitalised or capitals, or one a single letter) are a word.
+- Brackets that open a name hold its group only when a title follows:
+  ``[REC].2007.720p`` has no other title before its year, so the brackets
+  hold it.
 """
 
 from __future__ import annotations
@@ -28,8 +36,8 @@ from typing import Final
 from pipeline.probe.parse_fields import Fields
 from pipeline.probe.parse_rules import words
 
-__all__ = ["TITLE_RULES", "censored_word", "country_suffix", "number_in_parentheses",
-           "title_part"]
+__all__ = ["TITLE_RULES", "bracketed_title", "censored_word", "country_suffix",
+           "hyphenated_word", "number_in_parentheses", "title_part"]
 
 _ROMAN: Final = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8,
                  "ix": 9, "x": 10}
@@ -40,6 +48,44 @@ _PART: Final = re.compile(
 _CENSORED: Final = re.compile(r"(?<=[^\W\d_])(-{2,})(?=[\s._]|$)")
 _LEADING_COUNT: Final = re.compile(r"^\((\d{1,4})\)[\s._]*")
 _TRAILING_COUNT: Final = re.compile(r"[\s._]*\((\d{1,4})\)$")
+_HALF: Final = re.compile(r"[^\W_]+")
+_OPENING: Final = re.compile(r"\[([^\[\]]*[^\W\d_][^\[\]]*)\]")  # "[REC]", a word inside
+
+
+def hyphenated_word(fields: Fields, text: str) -> Fields:
+    """``Spider-Man.2.2004``: "Spider-Man 2", not group "Spider" and title "Man 2"."""
+    group, title = fields["release_group"], fields["title"]
+    if not group or not title or not text.startswith(f"{group}-"):
+        return {}
+    rest = text[len(group) + 1:]
+    second = _HALF.match(rest)
+    if second is None or not title.startswith(second.group()) or not _written_alike(
+            group, second.group()):
+        return {}
+    return {"title": f"{group}-{title}", "release_group": None}
+
+
+def _written_alike(first: str, second: str) -> bool:
+    if not _HALF.fullmatch(first):
+        return False
+    if len(first) == 1 or len(second) == 1:
+        return first[0].isupper() or first[0].isdigit()
+    if first.isupper() and second.isupper():
+        return True
+    return first.istitle() and (second.istitle() or second[:1].isdigit())
+
+
+def bracketed_title(fields: Fields, text: str) -> Fields:
+    """``[REC] (2007)``: with no other title, the opening brackets hold the title."""
+    opening = _OPENING.match(text)
+    if (opening is None or fields["title"] is not None or fields["year"] is None
+            or fields["episodes"] or fields["season"] is not None):
+        return {}
+    inside = opening.group(1).strip()
+    changes: Fields = {"title": inside}
+    if fields["release_group"] == inside:
+        changes["release_group"] = None
+    return changes
 
 
 def title_part(fields: Fields, text: str, folder: str | None = None) -> Fields:
@@ -65,10 +111,25 @@ def title_part(fields: Fields, text: str, folder: str | None = None) -> Fields:
             return {}
         changes: Fields = {"part": None} if fields["part"] == number else {}
         label = f"{_label(word)} {_numeral(match.group('num'))}"
-        if not set(words(label)) <= set(words(fields["title"])):
+        subtitle = _subtitle_before(match.start(), text, fields["alternative_titles"])
+        if subtitle is not None:  # "Mission.Impossible.-.Dead.Reckoning.Part.One"
+            alternatives = list(fields["alternative_titles"])
+            if not set(words(label)) <= set(words(subtitle)):
+                alternatives[0] = f"{subtitle} {label}"
+            changes["alternative_titles"] = alternatives
+        elif not set(words(label)) <= set(words(fields["title"])):
             changes["title"] = f"{fields['title']} {label}"
         return changes
     return {}
+
+
+def _subtitle_before(position: int, text: str, alternatives: list[str]) -> str | None:
+    """The subtitle (first alternative title) when it is written before ``position``."""
+    if not alternatives or not alternatives[0].split():
+        return None
+    first = re.escape(alternatives[0].split()[0])
+    found = re.search(rf"(?i)(?<![^\W_]){first}(?![^\W_])", text)
+    return alternatives[0] if found is not None and found.start() < position else None
 
 
 def _number(numeral: str) -> int:
@@ -168,4 +229,5 @@ def _year_like(digits: str) -> bool:
     return len(digits) == 4 and 1878 <= int(digits) <= 2099
 
 
-TITLE_RULES: Final = (title_part, country_suffix, censored_word, number_in_parentheses)
+TITLE_RULES: Final = (hyphenated_word, bracketed_title, title_part, country_suffix, censored_word,
+                      number_in_parentheses)
