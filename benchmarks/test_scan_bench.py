@@ -37,14 +37,6 @@ def _load() -> str:
     return "/".join(f"{x:.1f}" for x in os.getloadavg())
 
 
-def _figure(record_figure: Callable[..., None], name: str, value: float, detail: str) -> None:
-    """One row of the figures table; a plain line where conftest takes only lines."""
-    try:
-        record_figure(name, value, detail=detail)
-    except TypeError:  # the one-argument record_figure of before the table
-        record_figure(f"{name}: {value:.3f} ({detail})")
-
-
 def _interleaved(commands: Mapping[str, tuple[Sequence[str], Path | None]], rounds: int,
                  env: dict[str, str] | None = None) -> dict[str, list[float]]:
     """Wall seconds of each command, run round after round in turn."""
@@ -108,11 +100,10 @@ def test_scan_start_up_on_an_empty_folder(benchmark: Any, tmp_path: Path,
     as_set = statistics.median(times["as set"])
     benchmark.extra_info.update(median_s=start_up, min_s=min(times["cached"]),
                                 environment_as_set_s=as_set, load=_load())
-    _figure(record_figure, "scan-startup", start_up,
-            f"median of {STARTUP_ROUNDS}, min {min(times['cached']):.3f} s; "
-            f"{as_set:.3f} s with this shell's environment "
-            f"(PYTHONDONTWRITEBYTECODE={os.environ.get('PYTHONDONTWRITEBYTECODE', 'unset')}); "
-            f"load {_load()}")
+    record_figure("scan-startup", start_up,
+                  detail=f"median of {STARTUP_ROUNDS}, min {min(times['cached']):.3f} s; "
+                  f"{as_set:.3f} s with this shell's environment (PYTHONDONTWRITEBYTECODE="
+                  f"{os.environ.get('PYTHONDONTWRITEBYTECODE', 'unset')}); load {_load()}")
     assert (tmp_path / "work" / "scan.jsonl").exists()
 
 
@@ -136,10 +127,11 @@ def test_scan_60k_flat_and_deep_against_find(benchmark: Any, tree_60k: Path, tmp
     ratio = scan_s / find_s
     benchmark.extra_info.update(find_s=find_s, scan_s=scan_s, jobs1_s=one_s, ratio=ratio,
                                 load=_load())
-    _figure(record_figure, "scan-vs-find", ratio,
-            f"jforg scan {scan_s:.3f} s (one walker per core, {os.cpu_count()} cores), find "
-            f"{find_s:.3f} s; --jobs 1 {one_s:.3f} s = {one_s / find_s:.2f}x find, so the "
-            f"second walker gains {one_s / scan_s:.2f}x; medians of {ROUNDS}, load {_load()}")
+    record_figure("scan-vs-find", ratio,
+                  detail=f"jforg scan {scan_s:.3f} s (one walker per core, {os.cpu_count()} "
+                  f"cores), find {find_s:.3f} s; --jobs 1 {one_s:.3f} s = {one_s / find_s:.2f}x "
+                  f"find, so the second walker gains {one_s / scan_s:.2f}x; medians of {ROUNDS}, "
+                  f"load {_load()}")
     lines = (tmp_path / "w" / "scan.jsonl").read_bytes().count(b"\n")
     assert lines == 60_001  # the header and every file
     assert (tmp_path / "w1" / "scan.jsonl").read_bytes().split(b"\n", 1)[1] == \
@@ -162,8 +154,8 @@ def test_scan_100k_library_against_find(benchmark: Any, library_100k: Path, tmp_
     benchmark.pedantic(one_round, rounds=5, iterations=1)
     find_s, scan_s = statistics.median(times["find"]), statistics.median(times["jforg"])
     benchmark.extra_info.update(find_s=find_s, scan_s=scan_s, ratio=scan_s / find_s)
-    _figure(record_figure, "scan 100k generated library vs find", scan_s / find_s,
-            f"jforg {scan_s:.3f} s, find {find_s:.3f} s; medians of 5, load {_load()}")
+    record_figure("scan 100k generated library vs find", scan_s / find_s, "x",
+                  detail=f"jforg {scan_s:.3f} s, find {find_s:.3f} s; medians of 5, load {_load()}")
     assert (tmp_path / "w" / "scan.jsonl").stat().st_size > 100_000 * 50
 
 
@@ -185,7 +177,7 @@ def test_scan_100k_cold_cache(library_100k: Path, tmp_path: Path,
             drop_caches()
             times.append(run_command(argv)[0])
         results[name] = sorted(times)[1]
-    _figure(record_figure, "scan 100k cold cache, jobs 2 vs find",
-            results["jobs 2"] / results["find"],
-            "medians of 3: " + ", ".join(f"{name} {s:.3f} s" for name, s in results.items()))
+    record_figure("scan 100k cold cache, jobs 2 vs find", results["jobs 2"] / results["find"],
+                  "x", detail="medians of 3: " + ", ".join(
+                      f"{name} {s:.3f} s" for name, s in results.items()))
     assert all(seconds > 0 for seconds in results.values())
