@@ -102,6 +102,8 @@ def test_enrich_10k_library_against_fake_providers(tmp_path: Path, record_figure
         _, first = enrich.run(work, settings)
         first_s = time.perf_counter() - start
         asked = len(server.requests)
+        movie_asks = len(server.recorded(r"^/tmdb/3/(?:search/)?movie(?:/|$)"))
+        series_asks = len(server.recorded(r"^/tmdb/3/(?:search/)?tv(?:/|$)"))
         server.clear()
         start = time.perf_counter()
         enrich.run(work, settings)
@@ -115,11 +117,15 @@ def test_enrich_10k_library_against_fake_providers(tmp_path: Path, record_figure
         works = sum(n for kind, n in per_kind.items() if provider_of[kind] == name)
         if works:
             ratios.append(f"{name} {first.requests.get(name, 0) / works:.2f}/work")
-    screen = per_kind.get("movie", 0) + per_kind.get("series", 0)
     bound = _rate_bound_s(first.requests, rates)
-    record_figure("enrich-requests-per-work", first.requests.get("tmdb", 0) / max(screen, 1),
-                  detail=f"{first.works} works {per_kind}; {asked} requests; "
-                         f"{', '.join(ratios)}")
+    movies, series = per_kind.get("movie", 0), per_kind.get("series", 0)
+    record_figure("enrich-requests-per-movie", movie_asks / max(movies, 1),
+                  detail=f"{movie_asks} TMDB requests for {movies} movie works (search, and "
+                         f"details when strong); {first.works} works {per_kind}; {asked} "
+                         f"requests in all; {', '.join(ratios)}")
+    record_figure("enrich-requests-per-series", series_asks / max(series, 1),
+                  detail=f"{series_asks} TMDB requests for {series} series works (search, "
+                         "details, one per season present)")
     record_figure("enrich-rerun-requests", again,
                   detail=f"second run {second_s:.2f} s, answered from the cache")
     if full_rate:

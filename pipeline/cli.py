@@ -29,11 +29,42 @@ from pipeline.core.streams import Output, PipeSafe, silence_broken_stdio
 __all__ = ["build_parser", "entry", "main"]
 
 
-def _common(*, defaults: bool = True) -> argparse.ArgumentParser:
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help layout, without importing shutil for the terminal's width.
+
+    argparse builds a formatter for every option it adds, and its default one
+    imports shutil (and with it bz2 and lzma): a few ms of every command's start.
+    """
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
+                 width: int | None = None) -> None:
+        if width is None:
+            width = _columns() - 2
+        super().__init__(prog, indent_increment, max_help_position, width)
+
+
+def _columns() -> int:
+    try:
+        return int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        pass
+    try:
+        return os.get_terminal_size().columns or 80
+    except (AttributeError, ValueError, OSError):
+        return 80
+
+
+class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
+
+
+def _common(*, defaults: bool = True) -> _Parser:
     # Each command gets these options again without defaults: argparse lets a
     # command's defaults overwrite what was given before it, and
     # `jforg --config FILE run LIB` (the cron line) would lose FILE.
-    common = argparse.ArgumentParser(
+    common = _Parser(
         add_help=False, argument_default=None if defaults else argparse.SUPPRESS)
     common.add_argument("--work", metavar="DIR",
                         help="folder of the manifests (default: $JFORG_WORK, else one per "
@@ -56,7 +87,7 @@ def _scan_flags(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="jforg",
         description="Audit and organize a media library for Jellyfin.",
         parents=[_common()],

@@ -17,7 +17,6 @@ import contextlib
 import datetime as _dt
 import hashlib
 import os
-import shutil
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
@@ -99,7 +98,9 @@ class ManifestWriter(Generic[T]):
             if offset < size:
                 self._handle.seek(0, os.SEEK_END)
                 source.seek(offset)
-                shutil.copyfileobj(source, self._handle, 1 << 20)
+                # A plain loop: shutil would cost every command its import (bz2, lzma).
+                while chunk := source.read(1 << 20):
+                    self._handle.write(chunk)
         self._handle.seek(0, os.SEEK_END)
         self.count += count
 
