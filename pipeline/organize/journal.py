@@ -14,6 +14,10 @@ Contract:
   ``committed``, ``interrupted`` (stopped, nothing in flight), ``rolled back``.
   A torn last line (the process died mid-write) is ignored: its intent was
   not yet durable, so its change was never started.
+- ``peek(path)`` gives the header and that same state from the first line and
+  the file's tail only: the state is decided by the last intent or terminal
+  line, so organize and rollback need not replay every past transaction to
+  find the unfinished ones.
 - The file and its folder are fsynced when the transaction is created, so a
   crash can't lose the journal while leaving its changes.
 """
@@ -32,7 +36,7 @@ import msgspec
 from pipeline.organize.fsops import fsync_dir
 
 __all__ = ["JOURNAL_SCHEMA", "Header", "Journal", "Line", "Op", "Transaction", "load",
-           "new_txn_id", "transactions"]
+           "new_txn_id", "peek", "transactions"]
 
 JOURNAL_SCHEMA = "jforg.journal/1"
 FOLDER = "journal"
@@ -216,6 +220,37 @@ def load(path: Path) -> Transaction:
             ops[line.op].state = line.type
             ops[line.op].last = line
     return Transaction(path, header, sorted(ops.values(), key=lambda o: o.number), state, torn)
+
+
+_TAIL = 1 << 16
+
+
+def peek(path: Path) -> tuple[Header, TxnState]:
+    """The header and state ``load`` would give, from the first line and the tail."""
+    with open(path, "rb") as handle:
+        first = handle.readline()
+        if not first.endswith(b"\n") or not first.strip():
+            raise ValueError(f"{path}: empty journal")
+        header = _header_decoder.decode(first)
+        if header.journal != JOURNAL_SCHEMA:
+            raise ValueError(f"{path}: journal schema {header.journal!r} is not "
+                             f"{JOURNAL_SCHEMA!r}")
+        body = handle.tell()
+        start = max(body, os.fstat(handle.fileno()).st_size - _TAIL)
+        handle.seek(start)
+        lines = handle.read().split(b"\n")
+    lines.pop()  # after the last newline: nothing, or a torn line ``load`` ignores too
+    if start > body:
+        lines = lines[1:]  # the tail may begin inside a line
+    for data in reversed(lines):
+        if not data:
+            continue
+        line = _line_decoder.decode(data)
+        if line.type == "intent":
+            return header, "open"
+        if line.type in _TERMINAL:
+            return header, _TERMINAL[line.type]
+    return header, load(path).state if start > body else "open"
 
 
 def transactions(work: Path) -> Iterator[Path]:

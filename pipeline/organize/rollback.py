@@ -26,7 +26,7 @@ from pipeline.core.errors import UsageError
 from pipeline.core.paths import display, from_wire
 from pipeline.organize import fsops
 from pipeline.organize.execute import settle
-from pipeline.organize.journal import Journal, Line, Op, Transaction, load, transactions
+from pipeline.organize.journal import Journal, Line, Op, Transaction, load, peek, transactions
 from pipeline.organize.signals import Deferred
 from pipeline.organize.undo import settle_undo, undo
 
@@ -70,7 +70,7 @@ def rollback(work: Path, path: Path) -> RollbackStats:
         stats.already = True
         return stats
     stats.newer = [p.stem for p in transactions(work)
-                   if p.stem > txn.id and load(p).state != "rolled back"]
+                   if p.stem > txn.id and peek(p)[1] != "rolled back"]
     with Journal(path) as journal, Deferred() as signals:
         _settle(txn, journal)
         txn = load(path)

@@ -48,6 +48,7 @@ from pipeline.organize.journal import (
     Transaction,
     load,
     new_txn_id,
+    peek,
     transactions,
 )
 from pipeline.organize.options import OrganizeOptions, OrganizeStats
@@ -91,9 +92,9 @@ def _settle_open(work: Path, plan_hash: str, options: OrganizeOptions, dest: str
     """
     resume = None
     for path in transactions(work):
-        txn = load(path)
-        if txn.state not in ("open", "interrupted"):
+        if peek(path)[1] not in ("open", "interrupted"):
             continue
+        txn = load(path)
         same = (txn.header.plan == plan_hash and txn.header.mode == options.mode
                 and from_wire(txn.header.dest) == dest)
         if txn.header.plan == plan_hash and not same and not options.dry_run:
@@ -117,11 +118,12 @@ def _settle_open(work: Path, plan_hash: str, options: OrganizeOptions, dest: str
     return resume
 
 
-def _already_applied(work: Path, plan_hash: str) -> Transaction | None:
+def _already_applied(work: Path, plan_hash: str) -> str | None:
+    """The id of a committed transaction of this very plan."""
     for path in transactions(work):
-        txn = load(path)
-        if txn.header.plan == plan_hash and txn.state == "committed":
-            return txn
+        header, state = peek(path)
+        if header.plan == plan_hash and state == "committed":
+            return header.txn
     return None
 
 
@@ -134,9 +136,9 @@ def run(work: Path, settings: Settings, options: OrganizeOptions, *,
     # A dry run touches nothing, not even a dead run's leftovers.
     resume = None if options.dry_run else _settle_open(work, plan_hash, options, dest, stats)
     if resume is None and (applied := _already_applied(work, plan_hash)) is not None:
-        stats.notes.append(f"this plan was applied by transaction {applied.id}; run jforg "
+        stats.notes.append(f"this plan was applied by transaction {applied}; run jforg "
                            "plan again to organize what changed since")
-        stats.txn = applied.id
+        stats.txn = applied
         return stats
     # Entries a resumed transaction settled stay settled; a step stopped by a full
     # disk is tried again.

@@ -104,14 +104,15 @@ def how(mode: Mode, same_device: bool) -> tuple[OpAction, str | None]:
 
 
 class Folders:
-    """Which folders exist or will be made; ``missing(dest)`` lists those to create, top first."""
+    """Which folders exist or will be made; ``missing(folder)`` lists those to create, top first."""
 
     def __init__(self) -> None:
         self._known: set[str] = set()
 
-    def missing(self, path: str) -> list[str]:
+    def missing(self, folder: str) -> list[str]:
+        if folder in self._known:  # most files go where one went before
+            return []
         out: list[str] = []
-        folder = os.path.dirname(path)
         while folder and folder not in self._known:
             if os.path.isdir(folder):
                 self._known.add(folder)
@@ -152,9 +153,10 @@ class StepPlanner:
         self.devices: dict[str, tuple[int, str]] = {}
 
     def device(self, folder: str) -> tuple[int, str]:
-        if folder not in self.devices:
-            self.devices[folder] = device_of(folder)
-        return self.devices[folder]
+        known = self.devices.get(folder)
+        if known is None:
+            known = self.devices[folder] = device_of(folder)
+        return known
 
     def steps(self, stats: OrganizeStats | None = None) -> Iterator[tuple[Step, int, int | None]]:
         """(step, destination device, source device) for every entry still to do."""
@@ -171,6 +173,7 @@ class StepPlanner:
             if index in self.skip_entries or entry.destination is None:
                 continue
             dest = from_wire(entry.destination)
+            folder = os.path.dirname(dest)
             if entry.action == "create":
                 step = self._create(index, entry, dest, media, stats)
                 if step is None:
@@ -178,29 +181,29 @@ class StepPlanner:
             else:
                 if self.options.conflict == "rename" and (dest in taken or
                                                           os.path.lexists(dest)):
-                    dest = _free_name(dest, taken)
+                    dest = _free_name(dest, taken)  # same folder
                 assert entry.source is not None and probe is not None
                 scan = probe.scan
-                step = self._move(index, entry, dest, scan.device)
+                step = self._move(index, entry, dest, folder, scan.device)
                 if scan.inode is not None:
                     step.dev, step.ino = scan.device, scan.inode
                     step.size, step.mtime_ns = scan.size or 0, scan.mtime_ns
             taken.add(dest)
-            dest_device = self.device(os.path.dirname(dest))[0]
-            for folder in folders.missing(dest):
-                yield Step("mkdir", folder), dest_device, None
+            dest_device = self.device(folder)[0]
+            for new in folders.missing(folder):
+                yield Step("mkdir", new), dest_device, None
             yield step, dest_device, probe.scan.device if probe is not None and \
                 entry.action == "move" else None
 
-    def _move(self, index: int, entry: PlanEntry, dest: str, source_device: int | None) -> Step:
+    def _move(self, index: int, entry: PlanEntry, dest: str, folder: str,
+              source_device: int | None) -> Step:
         source = from_wire(entry.source or "")
-        same = source_device is not None and \
-            source_device == self.device(os.path.dirname(dest))[0]
+        same = source_device is not None and source_device == self.device(folder)[0]
         action, via = how(self.options.mode, same)
         target = None
         if action == "symlink":
             target = source if self.options.absolute_links else \
-                os.path.relpath(source, os.path.dirname(dest))
+                os.path.relpath(source, folder)
         return Step(action, dest, entry=index, source=source, via=via, target=target)
 
     def _create(self, index: int, entry: PlanEntry, dest: str,
