@@ -136,6 +136,8 @@ def _crash_rounds(lib: Lib, mode: str, kills: int, seed: int, *, across: bool = 
         assert not back.kept, back.kept
         assert snapshot(lib.root) == original, f"round {rounds}: the tree did not come back"
         assert files_below(lib.dest) == [], f"round {rounds}: rollback left files behind"
+    print(f"{mode}{' across filesystems' if across else ''}: {killed} kills in {rounds} runs, "
+          f"{mid_step} with a step in flight")  # the counts, for `pytest -s`
     assert killed == kills, f"only {killed} of {rounds} runs were killed before they finished"
     # Aimed at the operations: a good share of kills land while steps are in flight
     # (renames take microseconds, so most land between batches or after them).
