@@ -1,4 +1,4 @@
-"""Tiny real books (EPUB, PDF, CBZ) whose metadata is exactly known.
+"""Tiny real books (EPUB, PDF, CBZ; Kindle and CBR heads) whose metadata is exactly known.
 
 Used by the tests (through tests/media_fixtures.py) and by the library
 generator, so the demo library's books are real files the probe can read.
@@ -6,11 +6,12 @@ generator, so the demo library's books are real files the probe can read.
 
 from __future__ import annotations
 
+import struct
 import zipfile
 from pathlib import Path
 
-__all__ = ["BOOK", "BOOK_CREATORS", "COMIC", "PDF", "make_book", "make_cbz", "make_epub",
-           "make_pdf"]
+__all__ = ["BOOK", "BOOK_CREATORS", "COMIC", "PDF", "make_book", "make_cbr", "make_cbz",
+           "make_epub", "make_kindle", "make_pdf"]
 
 BOOK_CREATORS = ["Mara Quill", "Ode Lindqvist"]
 BOOK = {"title": "Tides of Glass", "date": "2019-05-03", "publisher": "Harbour Press",
@@ -104,8 +105,34 @@ def make_cbz(path: Path, comic_info: str | None = None) -> None:
             archive.writestr("ComicInfo.xml", comic_info)
 
 
+def make_kindle(path: Path, title: str = "Tides of Glass") -> None:
+    """A Mobipocket book as Kindle files start: a Palm database of one text record.
+
+    The 78-byte Palm header (name, type ``BOOK``, creator ``MOBI``, one record),
+    the record list, and record 0: a PalmDOC header and a MOBI header naming
+    the full title. Enough for anything that reads the head; no text follows.
+    """
+    name = title.encode("ascii", "replace")[:31]
+    record0 = (struct.pack(">HHIHHI", 1, 0, 0, 0, 4096, 0)  # PalmDOC: no compression
+               + b"MOBI" + struct.pack(">I", 232) + bytes(224))
+    full = name + b"\0\0"
+    record0 += full
+    header = (name.ljust(32, b"\0") + struct.pack(">HHIIIIII", 0, 0, 0, 0, 0, 0, 0, 0)
+              + b"BOOKMOBI" + struct.pack(">IIH", 0, 0, 1))
+    offset = len(header) + 8 + 2
+    path.write_bytes(header + struct.pack(">II", offset, 0) + b"\0\0" + record0)
+
+
+def make_cbr(path: Path) -> None:
+    """An empty RAR 4 archive (marker, archive header, end of archive): a CBR's head."""
+    marker = b"Rar!\x1a\x07\x00"
+    main = struct.pack("<HBHH", 0x90CF, 0x73, 0x0000, 13) + bytes(6)
+    end = struct.pack("<HBHH", 0x3DC4, 0x7B, 0x4000, 7)
+    path.write_bytes(marker + main + end)
+
+
 def make_book(path: Path) -> bool:
-    """Write a real book of ``path``'s kind (.epub, .pdf, .cbz); False for other kinds."""
+    """Write a real book of ``path``'s kind (.epub, .pdf, .cbz, Kindle, .cbr); False for others."""
     suffix = path.suffix.lower()
     if suffix == ".epub":
         make_epub(path)
@@ -113,6 +140,10 @@ def make_book(path: Path) -> bool:
         make_pdf(path)
     elif suffix == ".cbz":
         make_cbz(path)
+    elif suffix in (".mobi", ".azw", ".azw3"):
+        make_kindle(path, path.stem)
+    elif suffix == ".cbr":
+        make_cbr(path)
     else:
         return False
     return True
