@@ -288,3 +288,16 @@ def test_the_message_names_what_the_file_holds_instead() -> None:
         check(HEADS["pdf"][0], "/library/Movie (2010).mkv", "video")
     with pytest.raises(ItemFailure, match=r"repeat one 32-byte pattern"):
         check(HEADS["a repeated sha256 digest"][0], "/library/Movie (2010).mkv", "video")
+
+
+@pytest.mark.parametrize(("name", "label"), [("Title.azw3", "mobi"), ("Title.mobi", "mobi"),
+                                             ("Issue 001.cbr", "rar")])
+def test_the_generators_kindle_and_rar_heads_read_as_their_format(
+        tmp_path: Path, name: str, label: str) -> None:
+    from benchmarks.books import make_book
+
+    path = tmp_path / name
+    assert make_book(path)
+    head = path.read_bytes()[:65536]
+    assert sniff(head) == label
+    check(head, str(path), "book")  # a book its extension promises: no failure
