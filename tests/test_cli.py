@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO, MakeTree, jforg_cmd
+from tests.processes import children_of
 
 Run = Callable[..., subprocess.CompletedProcess[str]]
 
@@ -188,7 +189,7 @@ def test_a_signal_mid_scan_exits_130_and_changes_nothing(
     assert child.stderr is not None
     first = child.stderr.readline()  # a plain progress line: the walk is under way
     assert first.startswith("scan: ") and " files, " in first
-    workers = _children(child.pid)
+    workers = children_of(child.pid)
     assert workers, "the scan should be walking in worker processes"
     child.send_signal(signum)
     _, err = child.communicate(timeout=10)
@@ -204,19 +205,6 @@ def test_a_signal_mid_scan_exits_130_and_changes_nothing(
     assert again.returncode == 0
     assert "stale" not in again.stderr  # the interrupted run released its lock
     assert again.stdout.startswith("scan: 60000 files")
-
-
-def _children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(entry.name))
-    return found
 
 
 @pytest.fixture(scope="module")
@@ -265,7 +253,7 @@ def test_ctrl_c_mid_probe_keeps_finished_batches_and_leaves_no_worker(
 
 
 def _descendants(pid: int) -> list[int]:
-    found = _children(pid)
+    found = children_of(pid)
     for child in list(found):
         found += _descendants(child)
     return found

@@ -6,6 +6,7 @@ import time
 import pytest
 
 from pipeline.core.parallel import effective_jobs, map_batches
+from tests.processes import children_of
 
 
 def square_all(batch: list[int]) -> list[int]:
@@ -83,22 +84,7 @@ def test_an_interrupt_while_waiting_ends_every_worker() -> None:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
-    assert _children() == []  # killed and reaped, long before their 60 s sleep ends
-
-
-def _children() -> list[int]:
-    from pathlib import Path
-
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == os.getpid():
-                found.append(int(entry.name))
-    return found
+    assert children_of(os.getpid()) == []  # killed and reaped, long before their 60 s sleep ends
 
 
 def test_a_worker_that_dies_is_an_error_not_a_hang() -> None:
@@ -108,7 +94,7 @@ def test_a_worker_that_dies_is_an_error_not_a_hang() -> None:
     with pytest.raises(BrokenProcessPool):
         list(map_batches(die_on_three, BATCHES, jobs=2))
     assert time.monotonic() - start < 30
-    assert _children() == []
+    assert children_of(os.getpid()) == []
 
 
 def test_an_exception_in_a_worker_reaches_the_caller() -> None:

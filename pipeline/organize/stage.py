@@ -33,6 +33,7 @@ from pathlib import Path
 from pipeline import __version__
 from pipeline.core.errors import UsageError
 from pipeline.core.manifest import file_sha256, read_header
+from pipeline.core.matched import matches_by_file
 from pipeline.core.paths import from_wire, to_wire
 from pipeline.core.records import PLAN_SCHEMA
 from pipeline.core.settings import Settings
@@ -54,7 +55,7 @@ from pipeline.organize.journal import (
 from pipeline.organize.options import OrganizeOptions, OrganizeStats
 from pipeline.organize.preflight import Preflight
 from pipeline.organize.signals import Deferred
-from pipeline.organize.steps import StepPlanner, matches
+from pipeline.organize.steps import StepPlanner
 
 __all__ = ["OrganizeOptions", "OrganizeStats", "run"]
 
@@ -145,7 +146,7 @@ def run(work: Path, settings: Settings, options: OrganizeOptions, *,
     finished = {op.intent.entry for op in resume.ops if op.intent.entry is not None and (
         op.state == "done" or (op.state == "failed" and op.last is not None
                                and op.last.code != "no_space"))} if resume is not None else set()
-    planner = StepPlanner(work, options, finished, matches(work))
+    planner = StepPlanner(work, options, finished, matches_by_file(work))
     check = Preflight(options.conflict)
     check.roots(dest)
     for step, dest_device, source_device in planner.steps():

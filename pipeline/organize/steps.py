@@ -24,10 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.core.errors import ManifestError
-from pipeline.core.manifest import file_sha256, read_manifest
+from pipeline.core.manifest import read_manifest
 from pipeline.core.paths import from_wire, to_wire
 from pipeline.core.records import (
-    ENRICH_SCHEMA,
     PLAN_SCHEMA,
     PROBE_SCHEMA,
     EnrichRecord,
@@ -39,7 +38,7 @@ from pipeline.organize.journal import Line, OpAction
 from pipeline.organize.nfo import nfo_for
 from pipeline.organize.options import Mode, OrganizeOptions, OrganizeStats
 
-__all__ = ["Folders", "Step", "StepPlanner", "how", "matches", "read_plan"]
+__all__ = ["Folders", "Step", "StepPlanner", "how", "read_plan"]
 
 
 
@@ -241,19 +240,3 @@ class StepPlanner:
         return Step("create", dest, entry=index, size=len(content), content=content,
                     content_hash=hashlib.blake2b(content, digest_size=32).hexdigest(),
                     replace=replace)
-
-
-def matches(work: Path) -> dict[str, EnrichRecord]:
-    """Each enriched file's work record (for NFO files), if enrich.jsonl is this probe's."""
-    path = work / "enrich.jsonl"
-    if not path.exists():
-        return {}
-    header, records = read_manifest(path, ENRICH_SCHEMA, EnrichRecord)
-    if header.inputs.get("probe.jsonl") != file_sha256(work / "probe.jsonl"):
-        return {}
-    found: dict[str, EnrichRecord] = {}
-    for record in records:
-        if record.confidence != "none":
-            for file in record.work.files:
-                found[file] = record
-    return found

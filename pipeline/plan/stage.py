@@ -35,12 +35,11 @@ import msgspec
 
 from pipeline.core.errors import JforgError
 from pipeline.core.manifest import ManifestWriter, file_sha256, read_manifest
+from pipeline.core.matched import matches_by_file
 from pipeline.core.paths import from_wire, to_wire
 from pipeline.core.records import (
-    ENRICH_SCHEMA,
     PLAN_SCHEMA,
     PROBE_SCHEMA,
-    EnrichRecord,
     PlanEntry,
     PlanKind,
     ProbeRecord,
@@ -216,23 +215,6 @@ class _Planner:
         raise JforgError(f"{target}: no free name for a conflicting file")
 
 
-def _matches(work: Path) -> dict[str, EnrichRecord]:
-    """Each enriched file's work record, if enrich.jsonl belongs to this probe."""
-    path = work / "enrich.jsonl"
-    if not path.exists():
-        return {}
-    header, records = read_manifest(path, ENRICH_SCHEMA, EnrichRecord)
-    if header.inputs.get("probe.jsonl") != file_sha256(work / "probe.jsonl"):
-        return {}  # made from another probe: its files may have changed since
-    found: dict[str, EnrichRecord] = {}
-    for record in records:
-        if record.confidence == "none":
-            continue  # nothing to apply: the plan names from the parse anyway
-        for path_of in record.work.files:
-            found[path_of] = record
-    return found
-
-
 def run(work: Path, dest: str, settings: Settings, *,
         conflict: Literal["skip", "rename", "fail"] | None = None,
         accept: str | None = None) -> tuple[Path, PlanStats]:
@@ -240,7 +222,7 @@ def run(work: Path, dest: str, settings: Settings, *,
     start = time.monotonic()
     dest = os.path.abspath(dest)
     policy = conflict or settings.organize.conflict
-    base = PlanInputs(matches=_matches(work),
+    base = PlanInputs(matches=matches_by_file(work),
                       accept=accept or settings.enrich.confidence.accept)
     # Pass 1: which files and folders own sidecars; which movies come in versions.
     owners: set[str] = set()
