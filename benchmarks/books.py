@@ -7,11 +7,14 @@ generator, so the demo library's books are real files the probe can read.
 from __future__ import annotations
 
 import struct
+import uuid
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
+from xml.sax.saxutils import escape
 
-__all__ = ["BOOK", "BOOK_CREATORS", "COMIC", "PDF", "make_book", "make_cbr", "make_cbz",
-           "make_epub", "make_kindle", "make_pdf"]
+__all__ = ["BOOK", "BOOK_CREATORS", "COMIC", "PDF", "About", "make_book", "make_cbr",
+           "make_cbz", "make_epub", "make_kindle", "make_pdf"]
 
 BOOK_CREATORS = ["Mara Quill", "Ode Lindqvist"]
 BOOK = {"title": "Tides of Glass", "date": "2019-05-03", "publisher": "Harbour Press",
@@ -23,6 +26,17 @@ PDF = {"title": "Field Notes on Harbours", "author": "Ann Ink; Bo Pen",
 COMIC = {"Series": "Harbour Tales", "Number": "7", "Title": "The Lighthouse",
          "Writer": "Ann Ink, Bo Pen", "Year": "2019", "Month": "5", "LanguageISO": "en",
          "Publisher": "Tidewater Comics", "GTIN": "978-0-306-40615-7"}
+
+
+@dataclass(frozen=True)
+class About:
+    """What a book's path says about it, for metadata that agrees with the path."""
+
+    title: str
+    author: str | None = None
+    year: int | None = None
+    series: str | None = None  # a comic's series and issue number
+    number: int | None = None
 
 
 # --- books, written by hand so their contents are exactly known -------------------
@@ -42,6 +56,25 @@ def _opf() -> str:
     <dc:identifier opf:scheme="ISBN">{BOOK["isbn10"]}</dc:identifier>
     <meta name="calibre:series" content="{BOOK["series"]}"/>
     <meta name="calibre:series_index" content="{BOOK["series_index"]}"/>
+  </metadata>
+  <manifest><item id="c1" href="c1.xhtml" media-type="application/xhtml+xml"/></manifest>
+  <spine><itemref idref="c1"/></spine>
+</package>
+"""
+
+
+def _opf_about(about: About) -> str:
+    """An OPF saying only what the path says, with an identifier of its own: ``BOOK``'s
+    ISBN on every book would let enrich match them all to the one book with that ISBN."""
+    creator = (f'<dc:creator opf:role="aut">{escape(about.author)}</dc:creator>'
+               if about.author else "")
+    date = f"<dc:date>{about.year}</dc:date>" if about.year is not None else ""
+    uid = uuid.uuid5(uuid.NAMESPACE_URL, f"urn:jforg-libgen:{about.author}/{about.title}")
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<package xmlns="http://www.idpf.org/2007/opf" version="2.0" unique-identifier="uid">
+  <metadata xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:opf="http://www.idpf.org/2007/opf">
+    <dc:title>{escape(about.title)}</dc:title>{creator}{date}
+    <dc:identifier id="uid">urn:uuid:{uid}</dc:identifier>
   </metadata>
   <manifest><item id="c1" href="c1.xhtml" media-type="application/xhtml+xml"/></manifest>
   <spine><itemref idref="c1"/></spine>
@@ -70,7 +103,7 @@ def make_pdf(path: Path, info: dict[str, str] | None = None) -> None:
     """A valid one-page PDF with the /Info of ``PDF``; its page content is deliberately
     not valid PDF operators, so reading it would show (metadata must not need it)."""
     fields = PDF if info is None else info
-    info_dict = " ".join(f"/{key.title().replace('_', '')} ({value})"
+    info_dict = " ".join(f"/{key.title().replace('_', '')} {_pdf_text(value)}"
                          for key, value in fields.items())
     content = b"this is not a content stream: @@ ]] >> <<"
     objects = [
@@ -93,12 +126,37 @@ def make_pdf(path: Path, info: dict[str, str] | None = None) -> None:
     path.write_bytes(bytes(out))
 
 
+_PDF_ESCAPES = str.maketrans({"\\": "\\\\", "(": "\\(", ")": "\\)"})
+
+
+def _pdf_text(value: str) -> str:
+    """A PDF string: literal for plain ASCII; else UTF-16BE after a byte order mark,
+    since PDF's one-byte encoding has no 静かな港 or Żółta Łódź."""
+    if value.isascii() and value.isprintable():
+        return f"({value.translate(_PDF_ESCAPES)})"
+    return f"<FEFF{value.encode('utf-16-be').hex().upper()}>"
+
+
+def _pdf_about(about: About) -> dict[str, str]:
+    return {"title": about.title, **({"author": about.author} if about.author else {})}
+
+
+def _comic_xml(fields: dict[str, str]) -> str:
+    body = "".join(f"<{key}>{escape(value)}</{key}>" for key, value in fields.items())
+    return ('<?xml version="1.0" encoding="utf-8"?>\n<ComicInfo xmlns:xsi='
+            f'"http://www.w3.org/2001/XMLSchema-instance">{body}</ComicInfo>')
+
+
+def _comic_about(about: About) -> str:
+    fields = {"Series": about.series or "", "Number": str(about.number or ""),
+              "Title": about.title, "Year": str(about.year or ""), "Writer": about.author or ""}
+    return _comic_xml({key: value for key, value in fields.items() if value})
+
+
 def make_cbz(path: Path, comic_info: str | None = None) -> None:
     """A CBZ with one page and a ComicInfo.xml (default: from ``COMIC``; "" for none)."""
     if comic_info is None:
-        fields = "".join(f"<{key}>{value}</{key}>" for key, value in COMIC.items())
-        comic_info = ('<?xml version="1.0" encoding="utf-8"?>\n<ComicInfo xmlns:xsi='
-                      f'"http://www.w3.org/2001/XMLSchema-instance">{fields}</ComicInfo>')
+        comic_info = _comic_xml(COMIC)
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("001.png", b"\x89PNG\r\n\x1a\n")
         if comic_info:
@@ -131,17 +189,21 @@ def make_cbr(path: Path) -> None:
     path.write_bytes(marker + main + end)
 
 
-def make_book(path: Path) -> bool:
-    """Write a real book of ``path``'s kind (.epub, .pdf, .cbz, Kindle, .cbr); False for others."""
+def make_book(path: Path, about: About | None = None) -> bool:
+    """Write a real book of ``path``'s kind (.epub, .pdf, .cbz, Kindle, .cbr); False for others.
+
+    Its metadata is the fixed ``BOOK``, ``PDF`` or ``COMIC``, or with ``about`` only what
+    that says (a CBR carries none either way).
+    """
     suffix = path.suffix.lower()
     if suffix == ".epub":
-        make_epub(path)
+        make_epub(path, None if about is None else _opf_about(about))
     elif suffix == ".pdf":
-        make_pdf(path)
+        make_pdf(path, None if about is None else _pdf_about(about))
     elif suffix == ".cbz":
-        make_cbz(path)
+        make_cbz(path, None if about is None else _comic_about(about))
     elif suffix in (".mobi", ".azw", ".azw3"):
-        make_kindle(path, path.stem)
+        make_kindle(path, path.stem if about is None else about.title)
     elif suffix == ".cbr":
         make_cbr(path)
     else:

@@ -23,6 +23,11 @@ Contract:
   real tiny media from ``benchmarks.media``, keeping their names. Without
   ffmpeg only the kinds that module writes in pure Python are chosen; the
   rest stay placeholders and ``LibraryInfo`` says so.
+- ``tags="path"`` gives those media files, and the books, embedded metadata
+  that agrees with their paths, as a tagger would have written it (see
+  ``benchmarks.retag``); the default ``"fixed"`` keeps the fixed tags of
+  ``benchmarks.media`` and ``benchmarks.books``. The command line always
+  writes path tags.
 - Files already at generated paths are replaced; other files under
   ``root`` are left alone and not counted.
 """
@@ -43,6 +48,7 @@ from typing import Final, Literal
 from benchmarks import media as _media
 from benchmarks.books import make_book
 from benchmarks.namepools import plan_paths
+from benchmarks.retag import book_of, retag, track_of
 
 __all__ = ["EXTENSIONS", "LibraryInfo", "classify", "main", "make_library"]
 
@@ -146,16 +152,20 @@ def _pick_media(paths: Sequence[str], k: int) -> tuple[list[tuple[str, str]], se
 
 
 def make_library(root: Path, n: int, seed: int = 0, *, media: int = 0,
-                 sizes: Literal["sparse", "empty"] = "sparse") -> LibraryInfo:
+                 sizes: Literal["sparse", "empty"] = "sparse",
+                 tags: Literal["fixed", "path"] = "fixed") -> LibraryInfo:
     """Lay out exactly ``n`` files under ``root`` (see the module contract).
 
     ``media`` real media files replace placeholders where possible;
     ``LibraryInfo`` reports how many were written and which kinds could not be.
+    ``tags`` says whether their metadata is fixed or agrees with their paths.
     """
     if n < 0 or media < 0:
         raise ValueError(f"n and media must be >= 0, got n={n}, media={media}")
     if sizes not in ("sparse", "empty"):
         raise ValueError(f"sizes must be 'sparse' or 'empty', got {sizes!r}")
+    if tags not in ("fixed", "path"):
+        raise ValueError(f"tags must be 'fixed' or 'path', got {tags!r}")
     planned = plan_paths(n, seed)
     root.mkdir(parents=True, exist_ok=True)
     base = os.fspath(root)
@@ -180,7 +190,8 @@ def make_library(root: Path, n: int, seed: int = 0, *, media: int = 0,
         # Books cost no encoder: with any real media asked for, every EPUB,
         # PDF and CBZ is a real one too, so the probe has metadata to read.
         for rel in paths:
-            if classify(rel) == "book" and make_book(Path(base, rel)):
+            if classify(rel) == "book" and make_book(
+                    Path(base, rel), book_of(rel) if tags == "path" else None):
                 total += Path(base, rel).stat().st_size - sizes_of.get(rel, 0)
         chosen, missing = _pick_media(paths, media)
         for rel, kind in chosen:
@@ -193,6 +204,9 @@ def make_library(root: Path, n: int, seed: int = 0, *, media: int = 0,
                 log.warning("%s: %s; left a placeholder", rel, error)
                 missing.add(kind)
                 continue
+            track = track_of(rel) if tags == "path" else None
+            if track is not None:
+                retag(target, track)
             total += target.stat().st_size - sizes_of.get(rel, 0)
             written.append(rel)
         if missing:
@@ -242,7 +256,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     start = time.perf_counter()
     try:
-        info = make_library(dest, n, seed, media=k, sizes="empty" if args.empty else "sparse")
+        # Fixed tags would send every track of an album to one destination;
+        # a library to look at should be tagged the way a tagger leaves one.
+        info = make_library(dest, n, seed, media=k, sizes="empty" if args.empty else "sparse",
+                            tags="path")
     except OSError as error:
         print(f"libgen: {error}", file=sys.stderr)
         return 1
