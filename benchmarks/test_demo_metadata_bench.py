@@ -126,7 +126,7 @@ def _size(paths: list[Path]) -> int:
 def test_nfo_files_and_artwork_organize_adds_to_the_demo(tmp_path: Path,
                                                          record_figure: RecordFigure) -> None:
     library, out, work = tmp_path / "library", tmp_path / "out", tmp_path / "work"
-    make_library(library, 300, _DEMO_SEED, media=300)
+    make_library(library, 300, _DEMO_SEED, media=300, tags="path")  # as `libgen --demo`
     universe = Universe(_jpeg(tmp_path / "poster.jpg", "780x1170"),
                         _jpeg(tmp_path / "backdrop.jpg", "1920x1080"))
     with _catalogue_kept(), FakeServer() as server:

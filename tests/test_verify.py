@@ -256,3 +256,19 @@ def test_an_nfo_must_parse_and_fit_its_place(tmp_path: Path, rel: str, body: str
     (tmp_path / rel).write_text(body, encoding="utf-8")
     found = [v.rule for v in verify(str(tmp_path)) if v.rule.startswith("nfo-")]
     assert found == rules
+
+
+@pytest.mark.parametrize(("disc", "rules"), [("BDMV/STREAM/00000.m2ts", []),
+                                             ("VIDEO_TS/VTS_01_1.VOB", []),
+                                             ("Extras/making of.m2ts", ["nfo-name"])])
+def test_a_disc_rip_reads_its_nfo_by_the_folders_name(tmp_path: Path, disc: str,
+                                                      rules: list[str]) -> None:
+    # Jellyfin's MovieNfoSaver looks for <folder>/<folder>.nfo beside BDMV/ or VIDEO_TS/
+    # only: in any other movie folder that name describes no video.
+    folder = tmp_path / "Movies" / "Bright Highway (2021)"
+    (folder / disc).parent.mkdir(parents=True)
+    (folder / disc).touch()
+    (folder / "Bright Highway (2021).nfo").write_text("<movie><title>B</title></movie>",
+                                                      encoding="utf-8")
+    found = [v.rule for v in verify(str(tmp_path)) if v.rule.startswith("nfo-")]
+    assert found == rules

@@ -179,6 +179,14 @@ def check_files(files: list[os.DirEntry[str]], role: Role, out: Sink) -> None:
             _nfo(entry.path, name, role, stems, out)
 
 
+def _disc_folder_nfo(path: str, name: str) -> bool:
+    """``Movie (2001)/Movie (2001).nfo`` beside ``BDMV/`` or ``VIDEO_TS/``: Jellyfin reads a
+    disc rip's NFO by its folder's name (MovieNfoSaver.GetMovieSavePaths)."""
+    folder = os.path.dirname(path)
+    return name == os.path.basename(folder) + ".nfo" and any(
+        os.path.isdir(os.path.join(folder, disc)) for disc in ("BDMV", "VIDEO_TS"))
+
+
 def _owns(video_stem: str, stem: str) -> bool:
     if not stem.casefold().startswith(video_stem.casefold()):
         return False
@@ -235,6 +243,9 @@ def nfo_content(path: str, expected: str, out: Sink) -> None:
 
 def _nfo(path: str, name: str, role: Role, stems: list[str], out: Sink) -> None:
     stem = stem_of(name)
+    if _disc_folder_nfo(path, name):
+        nfo_content(path, "movie", out)
+        return
     expected = _NFO_ROOTS.get((role, name)) or (_NFO_ROOTS.get((role, "")) if stem in stems
                                                  else None)
     if expected is not None:
