@@ -24,7 +24,6 @@ imports no stage.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import time
 from collections.abc import Callable, Mapping
@@ -34,6 +33,7 @@ from typing import Any
 import msgspec
 
 from pipeline import __version__
+from pipeline.core.digest import sha256_hex
 from pipeline.core.manifest import file_sha256, read_manifest, write_file_atomic
 from pipeline.core.paths import from_wire, sort_key
 from pipeline.core.records import SCAN_SCHEMA, Header
@@ -133,7 +133,7 @@ def stage_inputs(stage: str, settings: Settings, flags: RunFlags,
     """Everything ``stage``'s outputs depend on, as strings to compare with the ledger."""
     inputs = {name: sha(name) or "absent" for name in _FILES[stage][0]}
     options = msgspec.json.encode(_options(stage, settings, flags))
-    inputs["options"] = hashlib.sha256(options).hexdigest()
+    inputs["options"] = sha256_hex(options)
     inputs["tool"] = __version__
     return inputs
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
-import hashlib
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -37,6 +36,8 @@ _BATCH = 4096
 
 def file_sha256(path: Path) -> str:
     """Hash of a whole input manifest, recorded in the header of its outputs."""
+    import hashlib  # here: loading OpenSSL costs every command's start (core.digest)
+
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):

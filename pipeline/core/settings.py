@@ -25,6 +25,7 @@ from typing import Any, Literal
 
 import msgspec
 
+from pipeline.core.digest import sha256_hex
 from pipeline.core.errors import ConfigError
 
 __all__ = [
@@ -255,13 +256,12 @@ def load_settings(
 
 def _is_shipped_defaults(path: Path) -> bool:
     """True when ``path`` holds the shipped defaults byte for byte."""
-    import hashlib
 
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read config: {exc}") from None
-    return hashlib.sha256(data).hexdigest() == SHIPPED_DEFAULTS_SHA256
+    return sha256_hex(data) == SHIPPED_DEFAULTS_SHA256
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:

@@ -21,7 +21,6 @@ that are not jforg's.
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import os
 import re
 import time
@@ -29,6 +28,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 
+from pipeline.core.digest import sha256_hex
 from pipeline.core.errors import LockedError, UsageError
 
 __all__ = ["CHECKPOINT_INFIX", "WorkLock", "remember_work", "resolve_work", "state_dir",
@@ -58,7 +58,7 @@ def resolve_work(
     state = state_dir(env)
     if libraries:
         roots = sorted(os.path.abspath(lib) for lib in libraries)
-        digest = hashlib.sha256("\0".join(roots).encode("utf-8", "surrogateescape")).hexdigest()
+        digest = sha256_hex("\0".join(roots).encode("utf-8", "surrogateescape"))
         name = os.path.basename(roots[0].rstrip("/")) or "root"
         return state / f"{name}-{digest[:10]}"
     last = state / "last-work"

@@ -13,7 +13,6 @@ than it saves. Figures: benchmarks/test_scan_bench.py.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import itertools
 import os
 import time
@@ -22,6 +21,7 @@ from pathlib import Path
 
 import msgspec
 
+from pipeline.core.digest import sha256_hex
 from pipeline.core.errors import UsageError
 from pipeline.core.fileclass import classifier
 from pipeline.core.manifest import ManifestWriter
@@ -123,7 +123,7 @@ def _inputs(roots: Sequence[str], settings: ScanSettings) -> dict[str, str]:
     # jobs changes the speed, not the records: leave it out of the fingerprint.
     what = msgspec.json.encode([[to_wire(r) for r in roots], msgspec.structs.replace(settings,
                                                                                       jobs=0)])
-    return {"settings": hashlib.sha256(what).hexdigest()}
+    return {"settings": sha256_hex(what)}
 
 
 def _split(roots: Sequence[str], rules: Rules, stats: ScanStats,
