@@ -33,6 +33,7 @@ from pipeline.core.records import (
     PlanEntry,
     ProbeRecord,
 )
+from pipeline.core.renames import free_name
 from pipeline.organize.fsops import device_of
 from pipeline.organize.journal import Line, OpAction
 from pipeline.organize.nfo import nfo_for
@@ -109,8 +110,6 @@ class Folders:
         self._known: set[str] = set()
 
     def missing(self, folder: str) -> list[str]:
-        if folder in self._known:  # most files go where one went before
-            return []
         out: list[str] = []
         while folder and folder not in self._known:
             if os.path.isdir(folder):
@@ -129,15 +128,6 @@ class Folders:
 def source_path(entry: PlanEntry) -> str:
     assert entry.source is not None
     return from_wire(entry.source)
-
-
-def _free_name(dest: str, taken: set[str]) -> str:
-    stem, ext = os.path.splitext(dest)
-    for n in range(2, 10_000):
-        candidate = f"{stem} ({n}){ext}"
-        if candidate not in taken and not os.path.lexists(candidate):
-            return candidate
-    return dest
 
 
 class StepPlanner:
@@ -180,7 +170,7 @@ class StepPlanner:
             else:
                 if self.options.conflict == "rename" and (dest in taken or
                                                           os.path.lexists(dest)):
-                    dest = _free_name(dest, taken)  # same folder
+                    dest = free_name(dest, taken) or dest  # same folder
                 assert entry.source is not None and probe is not None
                 scan = probe.scan
                 step = self._move(index, entry, dest, folder, scan.device)

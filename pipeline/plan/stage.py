@@ -44,6 +44,7 @@ from pipeline.core.records import (
     PlanKind,
     ProbeRecord,
 )
+from pipeline.core.renames import free_name
 from pipeline.core.settings import Settings
 from pipeline.plan import layout, names
 from pipeline.plan.creates import Creates
@@ -207,12 +208,10 @@ class _Planner:
                          episodes=decision.episodes, ids=dict(decision.ids))
 
     def _free_name(self, target: str) -> str:
-        stem, ext = os.path.splitext(target)
-        for n in range(2, 10_000):
-            candidate = f"{stem} ({n}){ext}"
-            if candidate not in self.taken and not os.path.lexists(candidate):
-                return candidate
-        raise JforgError(f"{target}: no free name for a conflicting file")
+        free = free_name(target, self.taken)
+        if free is None:
+            raise JforgError(f"{target}: no free name for a conflicting file")
+        return free
 
 
 def run(work: Path, dest: str, settings: Settings, *,
