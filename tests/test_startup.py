@@ -45,6 +45,14 @@ def imported_by(*args: str, cwd: Path) -> set[str]:
     return names
 
 
+def python_ok(code: str) -> str:
+    """Run ``code`` in a fresh interpreter beside the repository; its stdout, stripped."""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=REPO, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout.strip()
+
+
 def test_scan_of_an_empty_folder_imports_nothing_it_does_not_need(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     names = imported_by("scan", str(tmp_path / "empty"), "--work", str(tmp_path / "w"),
@@ -76,10 +84,7 @@ def test_typing_extensions_stays_importable_after_the_records() -> None:
         "    raise AssertionError('a Literal field accepted a value outside it')\n"
         "print(typing_extensions.__name__)\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          cwd=REPO, check=False)
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.strip() == "typing_extensions"
+    assert python_ok(code) == "typing_extensions"
 
 
 @pytest.mark.parametrize("first", ["typing_extensions", "msgspec"])
@@ -90,6 +95,4 @@ def test_an_earlier_import_is_left_as_it_is(first: str) -> None:
             "import pipeline.core\n"
             f"assert sys.modules['{first}'] is before\n"
             "assert sys.modules.get('typing_extensions', 0) is not None\n")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          cwd=REPO, check=False)
-    assert done.returncode == 0, done.stderr[-2000:]
+    python_ok(code)
