@@ -64,7 +64,7 @@ def test_scan_of_an_empty_folder_imports_nothing_it_does_not_need(tmp_path: Path
 
 
 def test_typing_extensions_stays_importable_after_the_records() -> None:
-    # The records load msgspec with typing_extensions hidden for that one
+    # Importing jforg loads msgspec with typing_extensions hidden for that one
     # import; requests-cache's cattrs (enrich) must still find it afterwards,
     # and msgspec must still decode every kind of annotation the records use.
     code = (
@@ -92,7 +92,7 @@ def test_an_earlier_import_is_left_as_it_is(first: str) -> None:
     # Whoever imported msgspec or typing_extensions first decides; the guard
     # only acts in a process where neither is loaded yet.
     code = (f"import sys, {first}\nbefore = sys.modules['{first}']\n"
-            "import pipeline.core\n"
+            "import pipeline.runner\n"
             f"assert sys.modules['{first}'] is before\n"
             "assert sys.modules.get('typing_extensions', 0) is not None\n")
     python_ok(code)
