@@ -31,10 +31,17 @@ def _import_msgspec_without_typing_extensions() -> None:
         return
     sys.modules["typing_extensions"] = None  # type: ignore[assignment]
     try:
-        import msgspec  # noqa: F401
+        import msgspec
+        return
+    except ImportError:
+        # A msgspec that needs typing_extensions after all: load it as usual
+        # below (a slower start, the same behaviour) rather than fail every command.
+        for name in [name for name in sys.modules if name.split(".")[0] == "msgspec"]:
+            del sys.modules[name]
     finally:
         if sys.modules.get("typing_extensions", 0) is None:
             del sys.modules["typing_extensions"]
+    import msgspec  # noqa: F401
 
 
 _import_msgspec_without_typing_extensions()

@@ -96,3 +96,19 @@ def test_an_earlier_import_is_left_as_it_is(first: str) -> None:
             f"assert sys.modules['{first}'] is before\n"
             "assert sys.modules.get('typing_extensions', 0) is not None\n")
     python_ok(code)
+
+
+def test_a_msgspec_that_needs_typing_extensions_still_loads(tmp_path: Path) -> None:
+    # Should a msgspec release import typing_extensions unconditionally, the
+    # start-up saving is lost, not every command.
+    fake = tmp_path / "msgspec"
+    fake.mkdir()
+    (fake / "__init__.py").write_text("import typing_extensions\nNEEDS = True\n")
+    code = ("import sys, pipeline\n"
+            "assert sys.modules['msgspec'].NEEDS\n"
+            "print(sys.modules['typing_extensions'].__name__)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=REPO, env={**os.environ, "PYTHONPATH": f"{tmp_path}:{REPO}"},
+                          check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "typing_extensions"
