@@ -147,6 +147,12 @@ def movie_file(
     """The movie's file name; its stem starts with exactly :func:`movie_dir` (same ids)."""
     stem = movie_dir(title, year, tmdb_id=tmdb_id, imdb_id=imdb_id,
                      ids_in_folders=ids_in_folders, replace_chars=replace_chars)
+    return _movie_file_of(stem, ext, version, edition, part, replace_chars)
+
+
+def _movie_file_of(stem: str, ext: str, version: str | None, edition: str | None,
+                   part: int | None, replace_chars: Mapping[str, str]) -> str:
+    """The file name for the movie folder name ``stem`` (built by :func:`movie_dir`)."""
     labels = []
     if version:
         labels.append(_label(version, replace_chars))
@@ -179,10 +185,7 @@ def movie_path(
     """``Title (Year) [tmdbid-N]/Title (Year) [tmdbid-N][ - label|-partN].ext``."""
     folder = movie_dir(title, year, tmdb_id=tmdb_id, imdb_id=imdb_id,
                        ids_in_folders=ids_in_folders, replace_chars=replace_chars)
-    name = movie_file(title, year, ext, version=version, edition=edition, part=part,
-                      tmdb_id=tmdb_id, imdb_id=imdb_id, ids_in_folders=ids_in_folders,
-                      replace_chars=replace_chars)
-    return f"{folder}/{name}"
+    return f"{folder}/{_movie_file_of(folder, ext, version, edition, part, replace_chars)}"
 
 
 def disc_rip_path(
