@@ -45,10 +45,10 @@ def imported_by(*args: str, cwd: Path) -> set[str]:
     return names
 
 
-def python_ok(code: str) -> str:
+def python_ok(code: str, env: dict[str, str] | None = None) -> str:
     """Run ``code`` in a fresh interpreter beside the repository; its stdout, stripped."""
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          cwd=REPO, check=False)
+                          cwd=REPO, env=env, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
     return done.stdout.strip()
 
@@ -107,8 +107,5 @@ def test_a_msgspec_that_needs_typing_extensions_still_loads(tmp_path: Path) -> N
     code = ("import sys, pipeline\n"
             "assert sys.modules['msgspec'].NEEDS\n"
             "print(sys.modules['typing_extensions'].__name__)\n")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          cwd=REPO, env={**os.environ, "PYTHONPATH": f"{tmp_path}:{REPO}"},
-                          check=False)
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.strip() == "typing_extensions"
+    env = {**os.environ, "PYTHONPATH": f"{tmp_path}:{REPO}"}
+    assert python_ok(code, env=env) == "typing_extensions"
